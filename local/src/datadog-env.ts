@@ -1,0 +1,6 @@
+// datadog-lambda-js reads these when the ingest handler is wrapped, so this module is imported
+// before anything else: metrics go to the log as with DD_FLUSH_TO_LOG in Lambda, and no trace
+// is sent because no Datadog Agent runs here.
+process.env.DD_FLUSH_TO_LOG ??= 'true';
+process.env.DD_TRACE_ENABLED ??= 'false';
+process.env.DD_MERGE_XRAY_TRACES ??= 'false';

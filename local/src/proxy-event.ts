@@ -1,0 +1,71 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { LocalDevice } from './devices';
+
+export interface IncomingRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  query: URLSearchParams;
+  /** Header names as received; repeated headers keep every value. */
+  headers: Record<string, string[]>;
+  body: string;
+  sourceIp: string;
+  requestId: string;
+  receivedAt: Date;
+}
+
+/**
+ * Builds the REST API (v1) proxy event API Gateway hands the ingest Lambda: the same fields, an
+ * API key identity, and a text body (`isBase64Encoded: false`, as for a JSON media type).
+ */
+export function toProxyEvent(request: IncomingRequest, device: LocalDevice): APIGatewayProxyEvent {
+  const single = (values: Record<string, string[]>) =>
+    Object.fromEntries(Object.entries(values).map(([name, list]) => [name, list.at(-1)!]));
+  const query: Record<string, string[]> = {};
+  for (const [name, value] of request.query) (query[name] ??= []).push(value);
+  const hasQuery = Object.keys(query).length > 0;
+
+  return {
+    resource: request.path,
+    path: request.path,
+    httpMethod: request.method,
+    headers: single(request.headers),
+    multiValueHeaders: request.headers,
+    queryStringParameters: hasQuery ? single(query) : null,
+    multiValueQueryStringParameters: hasQuery ? query : null,
+    pathParameters: null,
+    stageVariables: null,
+    body: request.body === '' ? null : request.body,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer: {},
+      protocol: 'HTTP/1.1',
+      httpMethod: request.method,
+      path: `/local${request.path}`,
+      stage: 'local',
+      requestId: request.requestId,
+      requestTimeEpoch: request.receivedAt.getTime(),
+      resourceId: 'local',
+      resourcePath: request.path,
+      identity: {
+        accessKey: null,
+        accountId: null,
+        apiKey: device.apiKey,
+        apiKeyId: device.apiKeyId,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: request.sourceIp,
+        user: null,
+        userAgent: request.headers['user-agent']?.at(-1) ?? null,
+        userArn: null,
+      },
+    },
+  };
+}
