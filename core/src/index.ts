@@ -19,3 +19,5 @@ export type { ClientOptions } from './dynamodb';
 export { ReadingStore } from './store';
 export type { PutResult, SensorSummary, TimeRange } from './store';
 export type { SensorRef } from './table';
+export { siteSchema } from './site';
+export type { Site, SiteDevice, SiteDowntime, SiteInput, SiteRoom, SiteSensor } from './site';

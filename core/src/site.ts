@@ -1,0 +1,183 @@
+import { z } from 'zod';
+import { idSchema } from './reading';
+import { SENSOR_TYPES } from './sensor-types';
+
+// The same rules as a reading's room, so a room named here matches what collectors send.
+const roomNameSchema = z
+  .string()
+  .trim()
+  .min(1, { message: 'must not be empty' })
+  .max(64, { message: 'must be at most 64 characters' })
+  .refine((room) => !/\p{Cc}/u.test(room), { message: 'must not contain control characters' });
+
+// Slack channel names: lower-case letters, digits, "-" and "_", at most 80 characters.
+const slackChannelSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,79}$/, {
+  message: 'must be a Slack channel name without "#": lower-case letters, digits, "-" or "_"',
+});
+
+const celsiusSchema = z.number().min(-40).max(80);
+const percentSchema = z.number().min(0).max(100);
+
+const levelsSchema = <T extends z.ZodNumber>(value: T) =>
+  z.strictObject({ warning: value, critical: value });
+
+const roomSchema = z
+  .strictObject({
+    name: roomNameSchema,
+    temperature: z.strictObject({
+      /** Too hot: warning at or above `warning`, critical at or above `critical`. */
+      high: levelsSchema(celsiusSchema),
+      /** Too cold: warning at or below `warning`, critical at or below `critical`. */
+      low: levelsSchema(celsiusSchema),
+    }),
+    humidity: z.strictObject({
+      high: levelsSchema(percentSchema),
+      /** How long humidity must stay high before anyone is told, in hours. */
+      forHours: z.number().int().min(1).max(24).default(3),
+    }),
+  })
+  .superRefine((room, context) => {
+    const { high, low } = room.temperature;
+    if (high.warning >= high.critical) {
+      context.addIssue({
+        code: 'custom',
+        path: ['temperature', 'high', 'warning'],
+        message: `must be below temperature.high.critical (${high.critical}) so the warning comes first`,
+      });
+    }
+    if (low.warning <= low.critical) {
+      context.addIssue({
+        code: 'custom',
+        path: ['temperature', 'low', 'warning'],
+        message: `must be above temperature.low.critical (${low.critical}) so the warning comes first`,
+      });
+    }
+    if (low.warning >= high.warning) {
+      context.addIssue({
+        code: 'custom',
+        path: ['temperature', 'low', 'warning'],
+        message: `must be below temperature.high.warning (${high.warning})`,
+      });
+    }
+    if (room.humidity.high.warning >= room.humidity.high.critical) {
+      context.addIssue({
+        code: 'custom',
+        path: ['humidity', 'high', 'warning'],
+        message: `must be below humidity.high.critical (${room.humidity.high.critical})`,
+      });
+    }
+  });
+
+const sensorSchema = z.strictObject({
+  id: idSchema,
+  type: z.enum(Object.keys(SENSOR_TYPES) as [keyof typeof SENSOR_TYPES]),
+  room: roomNameSchema,
+});
+
+const deviceSchema = z.strictObject({
+  id: idSchema,
+  sensors: z.array(sensorSchema).min(1, { message: 'must list at least one sensor' }).max(32),
+});
+
+const isTimeZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const downtimeSchema = z
+  .strictObject({
+    id: idSchema,
+    /** Why alerts are muted; shown to whoever looks at the mute. */
+    reason: z.string().trim().min(1).max(200),
+    /** Rooms and devices to mute; both empty mutes the whole site. */
+    rooms: z.array(roomNameSchema).default([]),
+    devices: z.array(idSchema).default([]),
+    /** Local wall-clock time, such as 2026-12-24T00:00, read in `timezone`. */
+    start: z.iso.datetime({ local: true, message: 'must be a local time such as 2026-12-24T00:00' }),
+    end: z.iso.datetime({ local: true, message: 'must be a local time such as 2027-01-02T00:00' }).optional(),
+    /** An RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=SA,SU, repeating from `start`. */
+    recurrence: z
+      .strictObject({
+        rrule: z.string().regex(/^FREQ=(DAILY|WEEKLY|MONTHLY|YEARLY)(;[A-Z]+=[A-Z0-9,+-]+)*$/, {
+          message: 'must be an RRULE such as FREQ=WEEKLY;BYDAY=SA,SU',
+        }),
+        durationMinutes: z.number().int().min(1).max(7 * 24 * 60),
+      })
+      .optional(),
+    timezone: z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' }),
+  })
+  .superRefine((downtime, context) => {
+    if (downtime.end === undefined && downtime.recurrence === undefined) {
+      context.addIssue({ code: 'custom', path: ['end'], message: 'is required unless recurrence is set' });
+    }
+    if (downtime.end !== undefined && downtime.recurrence !== undefined) {
+      context.addIssue({ code: 'custom', path: ['end'], message: 'must be left out when recurrence is set' });
+    }
+    if (downtime.end !== undefined && downtime.end <= downtime.start) {
+      context.addIssue({ code: 'custom', path: ['end'], message: `must be after start (${downtime.start})` });
+    }
+  });
+
+/**
+ * One home: its rooms and their thresholds, its devices and sensors, how often collectors run,
+ * where alerts go and when they are muted. Independent of any monitoring vendor.
+ */
+export const siteSchema = z
+  .strictObject({
+    /** Short name used in tags and titles, such as `home`. */
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, {
+      message: 'must be 1-32 characters of a-z, 0-9 or "-", starting with a letter or digit',
+    }),
+    /** Minutes between collector runs (the cron or timer interval). */
+    collectionIntervalMinutes: z.number().int().min(1).max(1440),
+    slack: z.strictObject({ critical: slackChannelSchema, warning: slackChannelSchema }),
+    rooms: z.array(roomSchema).min(1, { message: 'must list at least one room' }),
+    devices: z.array(deviceSchema).min(1, { message: 'must list at least one device' }),
+    downtimes: z.array(downtimeSchema).default([]),
+  })
+  .superRefine((site, context) => {
+    const roomNames = new Set<string>();
+    site.rooms.forEach((room, index) => {
+      if (roomNames.has(room.name)) {
+        context.addIssue({ code: 'custom', path: ['rooms', index, 'name'], message: `"${room.name}" is listed twice` });
+      }
+      roomNames.add(room.name);
+    });
+    const deviceIds = new Set<string>();
+    const sensorIds = new Set<string>();
+    site.devices.forEach((device, deviceIndex) => {
+      if (deviceIds.has(device.id)) {
+        context.addIssue({ code: 'custom', path: ['devices', deviceIndex, 'id'], message: `"${device.id}" is listed twice` });
+      }
+      deviceIds.add(device.id);
+      device.sensors.forEach((sensor, sensorIndex) => {
+        const path = ['devices', deviceIndex, 'sensors', sensorIndex];
+        if (sensorIds.has(sensor.id)) {
+          context.addIssue({ code: 'custom', path: [...path, 'id'], message: `"${sensor.id}" is used by another sensor; sensor ids must be unique in the site` });
+        }
+        sensorIds.add(sensor.id);
+        if (!roomNames.has(sensor.room)) {
+          context.addIssue({ code: 'custom', path: [...path, 'room'], message: `"${sensor.room}" is not one of the rooms (${[...roomNames].join(', ')})` });
+        }
+      });
+    });
+    site.downtimes.forEach((downtime, index) => {
+      downtime.rooms.filter((room) => !roomNames.has(room)).forEach((room) => {
+        context.addIssue({ code: 'custom', path: ['downtimes', index, 'rooms'], message: `"${room}" is not one of the rooms` });
+      });
+      downtime.devices.filter((device) => !deviceIds.has(device)).forEach((device) => {
+        context.addIssue({ code: 'custom', path: ['downtimes', index, 'devices'], message: `"${device}" is not one of the devices` });
+      });
+    });
+  });
+
+export type Site = z.output<typeof siteSchema>;
+export type SiteInput = z.input<typeof siteSchema>;
+export type SiteRoom = Site['rooms'][number];
+export type SiteDevice = Site['devices'][number];
+export type SiteSensor = SiteDevice['sensors'][number];
+export type SiteDowntime = Site['downtimes'][number];
