@@ -1,0 +1,135 @@
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../core/src/index';
+import { type LocalStack, startLocalStack } from './stack';
+
+interface SensorJson {
+  deviceId: string;
+  sensorId: string;
+  room: string;
+  latest: { takenAt: string; temperature: number; humidity: number };
+}
+
+const RECORDING = path.resolve(__dirname, '../../data/dht11-indoor-2019-09.csv');
+const HOUR = 3600_000;
+let stack: LocalStack;
+const lines: string[] = [];
+
+beforeAll(async () => {
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(...String(chunk).trim().split('\n'));
+      done();
+    },
+  });
+  stack = await startLocalStack({
+    host: '127.0.0.1',
+    dashboardPort: 0,
+    apiPort: 0,
+    recordingPath: RECORDING,
+    backfillDays: 1,
+    intervalMs: 1000,
+    logger: createLogger({ service: 'local', destination }),
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  expect(response.status).toBe(200);
+  return (await response.json()) as T;
+}
+
+/** Polls until `check` returns a value: the collectors deliver on their own schedule. */
+async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+describe('local stack', () => {
+  it('shows three simulated sensors with recent readings', async () => {
+    const sensors = await eventually(async () => {
+      const list = await getJson<SensorJson[]>(`${stack.dashboardUrl}/api/sensors`);
+      return list.length === 3 ? list : undefined;
+    });
+
+    expect(sensors.map((sensor) => sensor.room).sort()).toEqual(['Attic', 'Bedroom', 'Living room']);
+    for (const sensor of sensors) {
+      expect(Date.now() - Date.parse(sensor.latest.takenAt)).toBeLessThan(HOUR);
+      expect(sensor.latest.temperature).toBeGreaterThanOrEqual(19);
+      expect(sensor.latest.temperature).toBeLessThanOrEqual(24);
+    }
+  });
+
+  it('backfills a day of recorded history', async () => {
+    const to = new Date();
+    const from = new Date(to.getTime() - 25 * HOUR);
+
+    const readings = await eventually(async () => {
+      const body = await getJson<{ readings: Array<{ takenAt: string; humidity: number }> }>(
+        `${stack.dashboardUrl}/api/sensors/pi-attic/attic-dht11/readings?from=${from.toISOString()}&to=${to.toISOString()}`,
+      );
+      const span = body.readings.length
+        ? Date.parse(body.readings.at(-1)!.takenAt) - Date.parse(body.readings[0]!.takenAt)
+        : 0;
+      return span > 23 * HOUR ? body.readings : undefined;
+    });
+
+    expect(readings.length).toBeGreaterThan(200);
+    // The recording's impossible humidities (6 % and 10 % from a DHT11) never reach the chart.
+    expect(readings.every((reading) => reading.humidity >= 20)).toBe(true);
+  });
+
+  it('rejects a key that is not a device key', async () => {
+    const response = await fetch(`${stack.apiUrl}/readings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'guessed-key-000000000000' },
+      body: JSON.stringify({ readings: [] }),
+    });
+
+    expect(response.status).toBe(403);
+  });
+
+  it('rejects readings of another device', async () => {
+    const living = stack.devices.find((device) => device.deviceId === 'pi-living')!;
+    const takenAt = new Date(Date.now() - 60_000).toISOString();
+
+    const response = await fetch(`${stack.apiUrl}/readings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': living.apiKey },
+      body: JSON.stringify({
+        readings: [
+          { deviceId: 'pi-attic', sensorId: 'attic-dht11', room: 'Attic', takenAt, temperature: 35, humidity: 50 },
+        ],
+      }),
+    });
+
+    expect(response.status).toBe(403);
+    const attic = await getJson<SensorJson[]>(`${stack.dashboardUrl}/api/sensors`);
+    expect(attic.find((sensor) => sensor.deviceId === 'pi-attic')?.latest.temperature).not.toBe(35);
+  });
+
+  it('serves the overview with a card per room', async () => {
+    const response = await fetch(`${stack.dashboardUrl}/`);
+    const html = await response.text();
+
+    expect(response.status).toBe(200);
+    expect(html).toContain('Living room');
+    expect(html).toContain('Bedroom');
+    expect(html).toContain('Attic');
+  });
+
+  it('logs ingest metrics the way datadog-lambda-js flushes them', () => {
+    const metricLines = lines.filter((line) => line.includes('"m":"hometemp.temperature"'));
+
+    expect(metricLines.length).toBeGreaterThan(0);
+  });
+});
