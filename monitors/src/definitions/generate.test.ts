@@ -1,0 +1,132 @@
+import { loadExampleSite } from '../../fixtures/load';
+import { checkDefinitions } from '../checks';
+import { generateMonitors } from './generate';
+
+const site = loadExampleSite();
+const monitors = generateMonitors(site);
+const byKey = (key: string) => {
+  const monitor = monitors.find((candidate) => candidate.key === key);
+  if (!monitor) throw new Error(`no monitor ${key}`);
+  return monitor;
+};
+
+describe('generateMonitors', () => {
+  it('declares one monitor per concern and room', () => {
+    expect(monitors.map((monitor) => monitor.key)).toEqual([
+      'pi-silent',
+      'sensor-silent',
+      'room-living_room-too-hot',
+      'room-living_room-too-cold',
+      'room-living_room-too-humid',
+      'room-bedroom-too-hot',
+      'room-bedroom-too-cold',
+      'room-bedroom-too-humid',
+      'room-attic-too-hot',
+      'room-attic-too-cold',
+      'room-attic-too-humid',
+      'collector-read-failures',
+      'collector-runs-failing',
+      'collector-spool-growing',
+      'ingest-rejections',
+      'ingest-errors',
+      'ingest-lambda-errors',
+      'ingest-lambda-throttles',
+      'ingest-latency',
+      'frontend-error-rate',
+      'frontend-latency',
+    ]);
+  });
+
+  it('passes every local check', () => {
+    expect(checkDefinitions(monitors, site.collectionIntervalMinutes)).toEqual([]);
+  });
+
+  it('sizes the silent-sensor monitor to the interval', () => {
+    const monitor = byKey('sensor-silent');
+
+    expect(monitor.query).toBe(
+      'sum(last_1h):count:hometemp.temperature{device IN (pi-living,pi-bedroom,pi-attic)} by {device,sensor,room}.as_count() <= 0',
+    );
+    expect(monitor.options).toEqual({
+      thresholds: { critical: 0 },
+      notifyNoData: true,
+      noDataTimeframe: 60,
+      requireFullWindow: false,
+      renotifyInterval: 0,
+      evaluationDelay: 0,
+      includeTags: true,
+      notifyAudit: false,
+      newGroupDelay: 0,
+    });
+    expect(monitor.name).toBe(
+      '[home] Sensor {{sensor.name}} in {{room.name}} sent no reading for 60 minutes (4 collection intervals)',
+    );
+  });
+
+  it('watches heartbeats for a silent Pi', () => {
+    expect(byKey('pi-silent').query).toBe(
+      'sum(last_1h):sum:hometemp.heartbeat.runs{device IN (pi-living,pi-bedroom,pi-attic)} by {device}.as_count() <= 0',
+    );
+  });
+
+  it('keeps the warning on the right side per direction', () => {
+    const hot = byKey('room-living_room-too-hot');
+    const cold = byKey('room-living_room-too-cold');
+
+    expect(hot.query).toBe('avg(last_30m):avg:hometemp.temperature{room:living_room} by {sensor} >= 29');
+    expect(hot.options.thresholds).toEqual({ critical: 29, warning: 26, criticalRecovery: 28, warningRecovery: 25 });
+    expect(cold.query).toBe('avg(last_30m):avg:hometemp.temperature{room:living_room} by {sensor} <= 14');
+    expect(cold.options.thresholds).toEqual({ critical: 14, warning: 17, criticalRecovery: 15, warningRecovery: 18 });
+    expect(hot.options.renotifyInterval).toBe(120);
+    expect(hot.options.renotifyStatuses).toEqual(['alert']);
+  });
+
+  it('requires humidity to stay high for hours', () => {
+    expect(byKey('room-attic-too-humid').query).toBe(
+      'min(last_6h):avg:hometemp.humidity{room:attic} by {sensor} >= 85',
+    );
+  });
+
+  it('routes critical and warning to their channels', () => {
+    expect(byKey('room-bedroom-too-cold').message).toBe(
+      [
+        '{{#is_alert}}Bedroom is at {{value}} °C on sensor {{sensor.name}}, at or below the critical 13 °C.',
+        'Readings are averaged over the last 2 collection intervals. @slack-hometemp-critical{{/is_alert}}',
+        '{{#is_warning}}Bedroom is at {{value}} °C on sensor {{sensor.name}}, at or below the warning 16 °C.',
+        'Readings are averaged over the last 2 collection intervals. @slack-hometemp-warning{{/is_warning}}',
+        '{{#is_recovery}}Bedroom is back to {{value}} °C on sensor {{sensor.name}}. @slack-hometemp-critical @slack-hometemp-warning{{/is_recovery}}',
+      ].join('\n'),
+    );
+  });
+
+  it('tags ownership, site, service and room', () => {
+    expect(byKey('room-attic-too-hot').tags).toEqual([
+      'managed-by:hometemp',
+      'hometemp-id:room-attic-too-hot',
+      'site:home',
+      'service:hometemp-ingest',
+      'team:home',
+      'room:attic',
+    ]);
+  });
+
+  it('uses the Lambda and APM metric names', () => {
+    expect(byKey('ingest-lambda-errors').query).toBe(
+      'sum(last_15m):sum:aws.lambda.enhanced.errors{functionname:hometemp-ingest}.as_count() >= 5',
+    );
+    expect(byKey('ingest-lambda-throttles').options.evaluationDelay).toBe(900);
+    expect(byKey('frontend-error-rate').query).toBe(
+      'sum(last_15m):sum:trace.hono.request.errors{service:hometemp-frontend}.as_count() / sum:trace.hono.request.hits{service:hometemp-frontend}.as_count() >= 0.05',
+    );
+    expect(byKey('frontend-latency').query).toBe('avg(last_15m):p95:trace.hono.request{service:hometemp-frontend} >= 2');
+  });
+
+  it('scales windows with a 5-minute interval', () => {
+    const fast = generateMonitors({ ...site, collectionIntervalMinutes: 5 });
+    const silent = fast.find((monitor) => monitor.key === 'sensor-silent')!;
+
+    expect(silent.query.startsWith('sum(last_20m):')).toBe(true);
+    expect(silent.options.noDataTimeframe).toBe(20);
+    expect(checkDefinitions(fast, 5)).toEqual([]);
+  });
+});

@@ -1,0 +1,77 @@
+import type { Site } from '../../../core/src/index';
+import { buildMessage } from './messages';
+import { anyOf, windowOf } from './tags';
+import { MANAGED_TAG, ID_TAG_PREFIX } from './types';
+import type { GeneratorOptions, MonitorDefinition } from './types';
+
+/**
+ * Collection intervals without data before a Pi or a sensor counts as silent. Four intervals
+ * (an hour at 15 minutes) tolerate one or two missed runs, which a DHT sensor's failed reads
+ * or a Wi-Fi drop cause routinely, without waking anyone.
+ */
+export const SILENT_AFTER_INTERVALS = 4;
+
+export function baseTags(site: Site, key: string, service: string): string[] {
+  return [MANAGED_TAG, `${ID_TAG_PREFIX}${key}`, `site:${site.name}`, `service:${service}`, 'team:home'];
+}
+
+export function deviceFilter(site: Site): string {
+  return anyOf('device', site.devices.map((device) => device.id));
+}
+
+/**
+ * The silent-Pi and silent-sensor monitors. Both alert through no-data: a group (a device, or a
+ * sensor) that sends nothing for `SILENT_AFTER_INTERVALS` intervals goes to No Data once, is
+ * not renotified, and recovers as soon as data returns. The window does not need to be full, so
+ * a fresh sensor with one reading is judged on that reading.
+ */
+export function silenceMonitors(site: Site, options: GeneratorOptions): MonitorDefinition[] {
+  const silentMinutes = SILENT_AFTER_INTERVALS * site.collectionIntervalMinutes;
+  const window = windowOf(silentMinutes);
+  const shared = {
+    type: 'query alert' as const,
+    priority: 2,
+    cadence: 'collector' as const,
+    options: {
+      thresholds: { critical: 0 },
+      notifyNoData: true,
+      noDataTimeframe: silentMinutes,
+      requireFullWindow: false,
+      renotifyInterval: 0,
+      evaluationDelay: 0,
+      includeTags: true,
+      notifyAudit: false,
+      newGroupDelay: 0,
+    },
+  };
+  const silentFor = `${silentMinutes} minutes (${SILENT_AFTER_INTERVALS} collection intervals)`;
+
+  return [
+    {
+      ...shared,
+      key: 'pi-silent',
+      name: `[${site.name}] Pi {{device.name}} sent no heartbeat for ${silentFor}`,
+      query: `sum(${window}):sum:hometemp.heartbeat.runs{${deviceFilter(site)}} by {device}.as_count() <= 0`,
+      message: buildMessage(site, {
+        alert: 'Pi {{device.name}} reported no collector runs ({{value}} runs).',
+        noData: `Pi {{device.name}} has sent no heartbeat for ${silentFor}: it is off, offline or its timer stopped.`,
+        recovery: 'Pi {{device.name}} is sending heartbeats again.',
+        runbook: 'Check power and Wi-Fi, then `systemctl list-timers hometemp*` on the Pi.',
+      }),
+      tags: baseTags(site, 'pi-silent', 'hometemp-collector'),
+    },
+    {
+      ...shared,
+      key: 'sensor-silent',
+      name: `[${site.name}] Sensor {{sensor.name}} in {{room.name}} sent no reading for ${silentFor}`,
+      query: `sum(${window}):count:hometemp.temperature{${deviceFilter(site)}} by {device,sensor,room}.as_count() <= 0`,
+      message: buildMessage(site, {
+        alert: 'Sensor {{sensor.name}} in {{room.name}} (Pi {{device.name}}) sent {{value}} readings.',
+        noData: `Sensor {{sensor.name}} in {{room.name}} (Pi {{device.name}}) has sent no accepted reading for ${silentFor}: it is unplugged, failing its reads, or stuck and rejected.`,
+        recovery: 'Sensor {{sensor.name}} in {{room.name}} is sending readings again.',
+        runbook: 'Look at `hometemp.heartbeat.sensor_status` for the reason, then at the wiring.',
+      }),
+      tags: baseTags(site, 'sensor-silent', 'hometemp-collector'),
+    },
+  ];
+}
