@@ -131,7 +131,8 @@
     const colour = cssVariable(measurement.colour);
     const muted = cssVariable('--muted');
     const grid = { stroke: cssVariable('--grid'), width: 1 };
-    const format = (_chart, value) => (value == null ? '–' : `${value.toFixed(1)} ${measurement.unit}`);
+    const format = (_chart, value) =>
+      value == null ? '–' : `${value.toFixed(1)} ${measurement.unit}`;
     const series = [
       {},
       { label: downsampled ? 'mean' : measurement.key, stroke: colour, width: 2, value: format },

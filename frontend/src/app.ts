@@ -61,7 +61,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.route('/', pageRoutes(source));
 
   app.notFound((c) => {
-    if (isApiRequest(c)) return c.json({ error: `no endpoint at ${c.req.method} ${c.req.path}` }, 404);
+    if (isApiRequest(c))
+      return c.json({ error: `no endpoint at ${c.req.method} ${c.req.path}` }, 404);
     return c.html(renderMessagePage('Page not found', 'There is no page at this address.'), 404);
   });
   app.onError((error, c) => {

@@ -31,7 +31,9 @@ describe('chooseBucketMs', () => {
   });
 
   it('rejects fewer than 2 points', () => {
-    expect(() => chooseBucketMs(hours(1), 1)).toThrow('maxPoints must be an integer of at least 2, got 1');
+    expect(() => chooseBucketMs(hours(1), 1)).toThrow(
+      'maxPoints must be an integer of at least 2, got 1',
+    );
   });
 });
 
@@ -88,7 +90,12 @@ describe('downsample', () => {
   });
 
   it('leaves empty buckets out', () => {
-    const readings = [readingAt(0, 20), readingAt(1, 20), readingAt(23 * 60, 25), readingAt(23 * 60 + 1, 25)];
+    const readings = [
+      readingAt(0, 20),
+      readingAt(1, 20),
+      readingAt(23 * 60, 25),
+      readingAt(23 * 60 + 1, 25),
+    ];
 
     const series = downsample(readings, hours(24), 3);
 
@@ -99,7 +106,9 @@ describe('downsample', () => {
   });
 
   it('fits 7 days of 5-minute readings in the limit', () => {
-    const readings = Array.from({ length: 2016 }, (_, index) => readingAt(index * 5, 20 + (index % 10) / 10));
+    const readings = Array.from({ length: 2016 }, (_, index) =>
+      readingAt(index * 5, 20 + (index % 10) / 10),
+    );
 
     const series = downsample(readings, hours(7 * 24), 500);
 

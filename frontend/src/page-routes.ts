@@ -14,7 +14,10 @@ function rejectInvalidPage(result: { success: boolean; error?: unknown }, c: Con
     .map((problem) => `${problem.path} ${problem.message}`)
     .join('; ');
 
-  return c.html(renderMessagePage('Invalid address', `This address is not valid: ${problems}.`), 400);
+  return c.html(
+    renderMessagePage('Invalid address', `This address is not valid: ${problems}.`),
+    400,
+  );
 }
 
 /** The HTML pages: the overview at `/` and one page per sensor. */

@@ -22,22 +22,21 @@ export function renderPage(options: PageOptions): Html {
   );
 
   return html`<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    ${refresh}
-    <title>${options.title} · hometemp</title>
-    <link rel="icon" href="data:," />
-    <link rel="stylesheet" href="/assets/uPlot.min.css" />
-    <link rel="stylesheet" href="/assets/app.css" />
-  </head>
-  <body>
-    <main>${options.body}</main>
-    ${scripts}
-  </body>
-</html>
-`;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        ${refresh}
+        <title>${options.title} · hometemp</title>
+        <link rel="icon" href="data:," />
+        <link rel="stylesheet" href="/assets/uPlot.min.css" />
+        <link rel="stylesheet" href="/assets/app.css" />
+      </head>
+      <body>
+        <main>${options.body}</main>
+        ${scripts}
+      </body>
+    </html> `;
 }
 
 /** Renders a page that only states a problem, such as a 404 or a 503. */

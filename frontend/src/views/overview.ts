@@ -52,13 +52,11 @@ function renderCard({ sensor, freshness }: SensorCard): Html {
     >
       <h2 class="room">${sensor.room}</h2>
       <p class="values">
-        <span class="temperature">${formatMeasurement(latest.temperature)}<span class="unit"
-            >°C</span
-          ></span
+        <span class="temperature"
+          >${formatMeasurement(latest.temperature)}<span class="unit">°C</span></span
         >
-        <span class="humidity">${formatMeasurement(latest.humidity)}<span class="unit"
-            >%RH</span
-          ></span
+        <span class="humidity"
+          >${formatMeasurement(latest.humidity)}<span class="unit">%RH</span></span
         >
       </p>
       <p class="last-seen">

@@ -22,8 +22,12 @@ export function renderSensorPage({ sensor, freshness, range }: SensorPageOptions
   );
   const rangeLinks = Object.entries(CHART_RANGES).map(
     ([key, value]) =>
-      html`<a href="${sensorPath(sensor)}?range=${key}" data-range="${key}"
-        ${key === range ? html`aria-current="true"` : ''}>${value.label}</a>`,
+      html`<a
+        href="${sensorPath(sensor)}?range=${key}"
+        data-range="${key}"
+        ${key === range ? html`aria-current="true"` : ''}
+        >${value.label}</a
+      >`,
   );
 
   return renderPage({
