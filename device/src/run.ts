@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Heartbeat, Logger, Reading, RunOutcome } from '../../core/src/index';
+import { type Clock, describeClockProblem } from './clock';
+import { type SensorOutcome, type UnstampedReading, collectReadings } from './collect-readings';
+import type { CollectorConfig } from './config';
+import { deliverSpool } from './deliver-spool';
+import { type HttpOptions, sendHeartbeat } from './delivery';
+import type { SensorDriver } from './drivers/driver';
+import { SpoolWriteError } from './errors';
+import { acquireRunLock } from './lock';
+import { loadDeviceState, saveDeviceState } from './sensor-state';
+import { Spool, capEntries } from './spool';
+import type { Metrics, Tracing } from './telemetry';
+
+/** Exit codes of `hometemp-collector run`; the README lists them. */
+export const EXIT_CODES = {
+  ok: 0,
+  /** A sensor gave no reading, or readings are still waiting in the spool. */
+  partial: 1,
+  config: 2,
+  locked: 3,
+  spoolWrite: 4,
+  deadline: 5,
+} as const;
+
+export interface RunDependencies {
+  config: CollectorConfig;
+  logger: Logger;
+  clock: Clock;
+  tracing: Tracing;
+  metrics: Metrics;
+  drivers: Map<string, SensorDriver | Error>;
+  version: string;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  random?: () => number;
+  /** Replaces the spool's write call, to inject a disk error in tests. */
+  spoolWrite?: (fd: number, text: string) => void;
+}
+
+export interface RunReport {
+  runId: string;
+  exitCode: number;
+  heartbeat: Heartbeat;
+  sent: number;
+  rejectedByServer: number;
+  deadlineReached: boolean;
+  problems: string[];
+}
+
+/** Keeps this share of the deadline (at most 10 s) for the heartbeat and saving state. */
+const RESERVE_MS = 10_000;
+
+/**
+ * One collector run: read every sensor, spool the readings, deliver the spool, send the
+ * heartbeat. Holds the run lock throughout.
+ * @throws LockHeldError when another run holds the lock.
+ */
+export async function runCollector(deps: RunDependencies): Promise<RunReport> {
+  const { config } = deps;
+  mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
+  const lock = acquireRunLock(join(config.stateDir, 'run.lock'), deps.clock.bootId());
+  try {
+    return await deps.tracing.span('collector.run', { resource: config.deviceId }, (span) =>
+      runLocked(deps, span.traceId),
+    );
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(deps: RunDependencies, traceId: string | undefined): Promise<RunReport> {
+  const { config, clock } = deps;
+  const runId = randomUUID();
+  const logger = deps.logger.child({ run_id: runId, ...(traceId && { trace_id: traceId }) });
+  const startedAtMs = clock.now();
+  const sleep = deps.sleep ?? sleepWithSignal;
+  const deadlineMs = config.deadlineSeconds * 1000;
+  const runSignal = AbortSignal.timeout(deadlineMs);
+  const workSignal = AbortSignal.timeout(deadlineMs - Math.min(RESERVE_MS, deadlineMs / 4));
+  const problems: string[] = [];
+  let spoolWriteFailed = false;
+
+  const spool = new Spool<Reading>(join(config.stateDir, 'spool.jsonl'), { write: deps.spoolWrite });
+  const unstampedSpool = new Spool<UnstampedReading>(join(config.stateDir, 'unstamped.jsonl'), {
+    write: deps.spoolWrite,
+  });
+  const loaded = spool.load();
+  const unstamped = unstampedSpool.load();
+  if (loaded.setAside + unstamped.setAside > 0) {
+    problems.push(`${loaded.setAside + unstamped.setAside} torn or unreadable spool lines set aside in ${spool.tornPath}`);
+    logger.warn({ lines: loaded.setAside + unstamped.setAside, path: spool.tornPath }, 'spool lines set aside');
+  }
+  const state = loadDeviceState(config.stateDir);
+  const clockProblem = describeClockProblem(clock);
+  if (clockProblem) logger.warn({ problem: clockProblem }, 'clock not trusted; readings kept relative to boot');
+
+  const outcomes = await collectReadings({
+    config, drivers: deps.drivers, state, clockProblem, clock, sleep,
+    signal: workSignal, tracing: deps.tracing, metrics: deps.metrics, logger,
+  });
+
+  // Write-ahead: every new reading is on disk before anything is sent.
+  const fresh = outcomes.flatMap((outcome) => (outcome.reading ? [outcome.reading] : []));
+  const freshUnstamped = outcomes.flatMap((outcome) => (outcome.unstamped ? [outcome.unstamped] : []));
+  let restamped: Reading[] = [];
+  let clockDropped = 0;
+  if (!clockProblem && unstamped.entries.length > 0) {
+    ({ restamped, dropped: clockDropped } = restamp(unstamped.entries, clock));
+  }
+  try {
+    spool.append([...restamped, ...fresh]);
+    if (clockProblem) unstampedSpool.append(freshUnstamped);
+    else if (unstamped.entries.length > 0) unstampedSpool.rewrite([]);
+    saveDeviceState(config.stateDir, state);
+  } catch (error) {
+    if (!(error instanceof SpoolWriteError)) throw error;
+    spoolWriteFailed = true;
+    problems.push(error.message);
+    logger.error({ error }, 'spool write failed; sending this run\'s readings without a copy on disk');
+  }
+  if (clockDropped > 0) {
+    problems.push(`${clockDropped} readings taken with a wrong clock before a reboot were dropped`);
+  }
+
+  const capped = capEntries([...loaded.entries, ...restamped, ...fresh].sort(byTakenAt), {
+    nowMs: clock.now(),
+    maxAgeMs: config.spool.maxAgeDays * 86_400_000,
+    maxEntries: config.spool.maxReadings,
+    timeOf: (reading) => Date.parse(reading.takenAt),
+  });
+  if (capped.dropped > 0) {
+    problems.push(`${capped.dropped} readings past the spool cap were dropped`);
+    logger.warn({ dropped: capped.dropped }, 'spool cap reached; oldest readings dropped');
+  }
+
+  const http: HttpOptions = {
+    endpoint: config.endpoint, apiKey: config.apiKey, timeoutMs: config.delivery.timeoutSeconds * 1000,
+    retries: config.delivery.retries, signal: workSignal, sleep, random: deps.random ?? Math.random,
+    tracing: deps.tracing,
+  };
+  const delivery = await deliverSpool(capped.kept, {
+    ...http, batchSize: config.delivery.batchSize, rejectedPath: join(config.stateDir, 'rejected.jsonl'), logger,
+  });
+  if (delivery.failure) {
+    problems.push(`delivery stopped: ${delivery.failure}`);
+    deps.metrics.deliveryFailure();
+  }
+  if (!spoolWriteFailed && delivery.remaining.length !== loaded.entries.length + restamped.length + fresh.length) {
+    try {
+      spool.rewrite(delivery.remaining);
+    } catch (error) {
+      // The old spool stays whole; delivered readings are sent again, which ingest ignores.
+      problems.push((error as Error).message);
+      spoolWriteFailed = true;
+    }
+  }
+  for (const outcome of outcomes) {
+    const sent = delivery.remaining.includes(outcome.reading!) ? 0 : outcome.reading ? 1 : 0;
+    deps.metrics.readingSent({ sensor: outcome.sensor.id, room: outcome.sensor.room }, sent);
+  }
+
+  const heartbeat = buildHeartbeat({
+    deps, runId, startedAtMs, outcomes, delivered: delivery.failure === undefined,
+    spoolDepth: delivery.remaining.length + (clockProblem ? unstamped.entries.length + freshUnstamped.length : 0),
+    dropped: capped.dropped + clockDropped,
+  });
+  const heartbeatProblem = await sendHeartbeat(heartbeat, { ...http, signal: runSignal, retries: workSignal.aborted ? 0 : 1 });
+  if (heartbeatProblem) problems.push(`heartbeat not delivered: ${heartbeatProblem}`);
+  deps.metrics.spoolDepth(heartbeat.spool.depth);
+  deps.metrics.runDuration(clock.now() - startedAtMs);
+
+  const deadlineReached = workSignal.aborted;
+  const exitCode = spoolWriteFailed ? EXIT_CODES.spoolWrite
+    : deadlineReached ? EXIT_CODES.deadline
+    : heartbeat.outcome === 'ok' ? EXIT_CODES.ok : EXIT_CODES.partial;
+  logger[exitCode === 0 ? 'info' : 'warn']({
+    outcome: heartbeat.outcome, exit_code: exitCode, sent: delivery.delivered,
+    spool_depth: heartbeat.spool.depth, duration_ms: clock.now() - startedAtMs, problems,
+  }, 'run finished');
+
+  return { runId, exitCode, heartbeat, sent: delivery.delivered, rejectedByServer: delivery.rejected, deadlineReached, problems };
+}
+
+function buildHeartbeat(input: {
+  deps: RunDependencies; runId: string; startedAtMs: number; outcomes: SensorOutcome[];
+  delivered: boolean; spoolDepth: number; dropped: number;
+}): Heartbeat {
+  const { deps, outcomes } = input;
+  const okCount = outcomes.filter((outcome) => outcome.status === 'ok').length;
+  const outcome: RunOutcome = okCount === outcomes.length && input.delivered ? 'ok'
+    : okCount === 0 && outcomes.every((item) => item.status !== 'stuck') ? 'failed' : 'partial';
+
+  return {
+    deviceId: deps.config.deviceId,
+    runId: input.runId,
+    startedAt: new Date(input.startedAtMs).toISOString(),
+    finishedAt: new Date(deps.clock.now()).toISOString(),
+    outcome,
+    collectorVersion: deps.version,
+    sensors: outcomes.map((item) => ({
+      sensorId: item.sensor.id,
+      room: item.sensor.room,
+      status: item.status,
+      rejections: { ...item.rejections },
+    })),
+    spool: { depth: input.spoolDepth, dropped: input.dropped },
+  };
+}
+
+/** Stamps readings taken with a wrong clock on this boot; drops those from an earlier boot. */
+function restamp(entries: UnstampedReading[], clock: Clock): { restamped: Reading[]; dropped: number } {
+  const bootId = clock.bootId();
+  const nowMs = clock.now();
+  const uptimeMs = clock.uptimeMs();
+  const restamped = entries
+    .filter((entry) => entry.bootId === bootId)
+    .map((entry) => ({ ...entry.reading, takenAt: new Date(nowMs - (uptimeMs - entry.uptimeMs)).toISOString() }));
+
+  return { restamped, dropped: entries.length - restamped.length };
+}
+
+const byTakenAt = (a: Reading, b: Reading) => a.takenAt.localeCompare(b.takenAt);
+
+function sleepWithSignal(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
