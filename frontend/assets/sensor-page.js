@@ -46,12 +46,12 @@
     try {
       const response = await fetch(url, { headers: { accept: 'application/json' } });
       body = await response.json();
-      if (!response.ok) throw new Error(body.error || `the server answered ${response.status}`);
+      if (!response.ok) throw new Error(body.error || `the server responded with status ${response.status}`);
     } catch (error) {
       if (request === latestRequest) setStatus(`Could not load readings: ${error.message}`, true);
       return;
     }
-    // A slower answer for a range the user has since left must not overwrite the newer one.
+    // A slower response for a range the user has since left must not overwrite the newer one.
     if (request !== latestRequest) return;
 
     render(range, body);

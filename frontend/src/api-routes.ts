@@ -6,7 +6,10 @@ import { downsample } from './downsample';
 import { readingsQuerySchema, sensorParamsSchema } from './readings-query';
 import { type SensorSource, findRatedSensor, listRatedSensors, readStore } from './sensors';
 
-/** Answers a failed validation with a 400 that lists every problem, as ingest does. */
+/**
+ * Returns a validation hook that responds to invalid input with a 400 listing every problem, in
+ * the `{ error, problems }` shape ingest uses.
+ */
 export function rejectInvalid(where: 'path' | 'query') {
   return (result: { success: boolean; error?: unknown }, c: Context) => {
     if (result.success) return undefined;
@@ -19,7 +22,7 @@ export function rejectInvalid(where: 'path' | 'query') {
   };
 }
 
-/** The JSON API under `/api`. */
+/** Builds the JSON API routes, mounted under `/api`. */
 export function apiRoutes(source: SensorSource): Hono {
   const api = new Hono();
 

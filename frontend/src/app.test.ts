@@ -307,7 +307,7 @@ describe('assets', () => {
     expect(await response.text()).toContain('uPlot');
   });
 
-  it('answers an unchanged asset with 304', async () => {
+  it('returns 304 for an unchanged asset', async () => {
     const first = await app.request('/assets/app.css');
     const etag = first.headers.get('etag') ?? '';
 
@@ -344,7 +344,7 @@ describe('request log', () => {
 });
 
 describe('store outage', () => {
-  it('answers 503 with Retry-After', async () => {
+  it('returns 503 with Retry-After', async () => {
     const broken = await startTestStore();
     await broken.dynamo.close();
     const brokenApp = createApp({ store: broken.store, logger: captureLogs(), now: () => NOW });

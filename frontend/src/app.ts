@@ -11,11 +11,11 @@ import { renderMessagePage } from './views/layout';
 
 export interface AppOptions {
   store: ReadingStore;
-  /** Where request and error lines go; a `frontend` logger on stdout when absent. */
+  /** Logger for request and error lines; a `frontend` logger on stdout when absent. */
   logger?: Logger;
   /** The clock for "last seen" and default ranges; tests pass a fixed one. */
   now?: () => Date;
-  /** How old a sensor's latest reading may be before its card is marked stale (45 min). */
+  /** Maximum age of a sensor's latest reading before it is marked stale; 45 min by default. */
   staleAfterMs?: number;
 }
 

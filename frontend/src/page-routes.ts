@@ -20,7 +20,7 @@ function rejectInvalidPage(result: { success: boolean; error?: unknown }, c: Con
   );
 }
 
-/** The HTML pages: the overview at `/` and one page per sensor. */
+/** Builds the HTML pages: the overview at `/` and one page per sensor. */
 export function pageRoutes(source: SensorSource): Hono {
   const pages = new Hono();
 

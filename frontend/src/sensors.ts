@@ -2,7 +2,7 @@ import type { ReadingStore, SensorRef, SensorSummary } from '../../core/src/inde
 import { StoreReadError } from './errors';
 import { type Freshness, describeFreshness } from './freshness';
 
-/** What every route needs: the store, the clock and the staleness limit. */
+/** Dependencies every route shares: the store, the clock and the staleness limit. */
 export interface SensorSource {
   store: ReadingStore;
   now: () => Date;
