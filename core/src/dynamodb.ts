@@ -5,6 +5,8 @@ export interface ClientOptions {
   region?: string;
   /** A local DynamoDB such as dynalite; AWS's regional endpoint when absent. */
   endpoint?: string;
+  /** Attempts per request, the first included, for the SDK's standard retry mode; 3 unless set. */
+  maxAttempts?: number;
 }
 
 /**
@@ -14,6 +16,7 @@ export interface ClientOptions {
 export function createDocumentClient(options: ClientOptions = {}): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     region: options.region ?? 'us-east-1',
+    ...(options.maxAttempts && { maxAttempts: options.maxAttempts }),
     ...(options.endpoint && {
       endpoint: options.endpoint,
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },

@@ -1,0 +1,21 @@
+const MAX_BACKOFF_MS = 2000;
+
+/** Runs `work` on every item with at most `concurrency` calls in flight. */
+export async function runConcurrently<T>(
+  items: T[],
+  concurrency: number,
+  work: (item: T) => Promise<unknown>,
+): Promise<void> {
+  const queue = [...items];
+  const worker = async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
+
+// Full jitter, as AWS recommends for contended retries: a random delay up to the doubled cap.
+export function backoffMs(attempt: number, baseMs: number): number {
+  return Math.random() * Math.min(MAX_BACKOFF_MS, baseMs * 2 ** attempt);
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
