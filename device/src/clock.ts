@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { hostname, uptime } from 'node:os';
 
 /** The collector's view of time, injectable so tests can set a wrong clock. */
 export interface Clock {
@@ -21,8 +22,15 @@ const TIMESYNC_DIR = '/run/systemd/timesync';
 /** Linux's clock, boot id and systemd-timesyncd's synchronisation flag. */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  uptimeMs: () => Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * 1000,
-  bootId: () => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(),
+  uptimeMs: () => uptime() * 1000,
+  bootId: () => {
+    try {
+      return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    } catch {
+      // Not Linux (a laptop running the local stack): the boot time identifies the boot.
+      return `${hostname()}-${Math.round((Date.now() / 1000 - uptime()) / 60)}`;
+    }
+  },
   synchronised: () => {
     if (!existsSync(TIMESYNC_DIR)) return undefined;
     return existsSync(`${TIMESYNC_DIR}/synchronized`);

@@ -1,0 +1,11 @@
+export { startSimulatedCollector } from './simulate';
+export type { SimulatedCollectorOptions } from './simulate';
+export { runCollector, EXIT_CODES } from './run';
+export type { RunDependencies, RunReport } from './run';
+export { loadConfig, parseConfig, DEFAULT_CONFIG_PATH } from './config';
+export type { CollectorConfig, SensorConfig } from './config';
+export { applyReadPolicy, REJECTION_REASONS } from './read-policy';
+export type { PolicyInput, PolicyResult, RejectionReason } from './read-policy';
+export { parseRecording, loadRecording } from './drivers/recording';
+export type { Recording, RecordedRow } from './drivers/recording';
+export type { RawSample, SensorDriver } from './drivers/driver';

@@ -1,0 +1,149 @@
+import { execFileSync } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError, createLogger } from '../../core/src/index';
+import { systemClock } from './clock';
+import { DEFAULT_CONFIG_PATH, loadConfig } from './config';
+import { createDriver } from './drivers/create-driver';
+import type { SensorDriver } from './drivers/driver';
+import type { Recording } from './drivers/recording';
+import { LockHeldError } from './errors';
+import { type Scheduler, installSchedule, uninstallSchedule } from './install';
+import { EXIT_CODES, runCollector } from './run';
+import { loadDeviceState, saveDeviceState } from './sensor-state';
+import { type Metrics, type Tracing, noMetrics, noTracing, startMetrics, startTracing } from './telemetry';
+import { COLLECTOR_VERSION } from './version';
+
+// After the run, the process gets this long to flush spans and metrics; then it exits anyway,
+// so a 15-minute cron never piles up processes waiting on an absent Agent.
+const EXIT_GRACE_MS = 2000;
+
+const positiveInteger = (value: string) => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1 || number > 59) {
+    throw new InvalidArgumentError('must be a whole number of minutes from 1 to 59');
+  }
+  return number;
+};
+
+async function runCommand(options: { config?: string }) {
+  const env = process.env;
+  const configPath = options.config ?? env.HOMETEMP_CONFIG ?? DEFAULT_CONFIG_PATH;
+  const config = loadConfig(configPath, env);
+  const logger = createLogger({ service: 'device', level: config.logLevel });
+  const agentHost = config.datadog.agentHost;
+  const tracing: Tracing = config.datadog.tracing
+    ? startTracing({
+        agentUrl: `http://${agentHost ?? '127.0.0.1'}:${config.datadog.traceAgentPort}`,
+        version: COLLECTOR_VERSION,
+        deviceId: config.deviceId,
+        env,
+      })
+    : noTracing;
+  const metrics: Metrics = agentHost
+    ? startMetrics({ host: agentHost, port: config.datadog.dogstatsdPort, deviceId: config.deviceId, logger })
+    : noMetrics;
+
+  const state = loadDeviceState(config.stateDir);
+  const recordings = new Map<string, Recording>();
+  const drivers = new Map<string, SensorDriver | Error>();
+  for (const sensor of config.sensors) {
+    const replayCursor = { index: state[sensor.id]?.replayIndex ?? 0 };
+    try {
+      drivers.set(sensor.id, createDriver(sensor, { replayCursor, recordings }));
+    } catch (error) {
+      logger.error({ error, sensor_id: sensor.id }, 'sensor driver could not start');
+      drivers.set(sensor.id, error as Error);
+    }
+    cursors.set(sensor.id, replayCursor);
+  }
+
+  const report = await runCollector({ config, logger, clock: systemClock, tracing, metrics, drivers, version: COLLECTOR_VERSION });
+  saveReplayCursors(config.stateDir);
+  await metrics.close();
+  if (process.stderr.isTTY) {
+    const sensors = report.heartbeat.sensors.map((sensor) => `${sensor.sensorId} ${sensor.status}`).join(', ');
+    process.stderr.write(
+      `run ${report.heartbeat.outcome}: ${report.sent} readings sent, ${report.heartbeat.spool.depth} in the spool; ${sensors}\n` +
+        report.problems.map((problem) => `  - ${problem}\n`).join(''),
+    );
+  }
+
+  return report.exitCode;
+}
+
+const cursors = new Map<string, { index: number }>();
+
+function saveReplayCursors(stateDir: string) {
+  const replayed = [...cursors].filter(([, cursor]) => cursor.index > 0);
+  if (replayed.length === 0) return;
+  const state = loadDeviceState(stateDir);
+  for (const [sensorId, cursor] of replayed) (state[sensorId] ??= {}).replayIndex = cursor.index;
+  saveDeviceState(stateDir, state);
+}
+
+function scheduleCommand(install: boolean, options: { scheduler: Scheduler; config: string; user: string; interval: number; root: string }) {
+  const command = realpathSync(process.argv[1]!);
+  const paths = install
+    ? installSchedule({ scheduler: options.scheduler, command, configPath: options.config, user: options.user, intervalMinutes: options.interval, root: options.root })
+    : uninstallSchedule(options.root);
+  process.stdout.write(paths.length ? `${install ? 'wrote' : 'removed'} ${paths.join(', ')}\n` : 'nothing to change\n');
+  // systemd must reload unit files; with --root the files are not the running system's.
+  if (options.scheduler === 'systemd' && options.root === '/') {
+    execFileSync('systemctl', ['daemon-reload'], { stdio: 'inherit' });
+    if (install) execFileSync('systemctl', ['enable', '--now', 'hometemp-collector.timer'], { stdio: 'inherit' });
+  }
+
+  return EXIT_CODES.ok;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let exitCode: number = EXIT_CODES.ok;
+  const program = new Command('hometemp-collector')
+    .description('Reads DHT sensors and sends the readings to hometemp ingest')
+    .version(COLLECTOR_VERSION)
+    .exitOverride();
+  program
+    .command('run')
+    .description('read every sensor once, deliver the spool and send a heartbeat')
+    .option('-c, --config <path>', `config file (default: $HOMETEMP_CONFIG or ${DEFAULT_CONFIG_PATH})`)
+    .action(async (options) => {
+      exitCode = await runCommand(options);
+    });
+  for (const install of [true, false]) {
+    program
+      .command(install ? 'install' : 'uninstall')
+      .description(install ? 'write the cron entry or systemd timer that starts `run`' : 'remove the cron entry and systemd timer')
+      .option('--scheduler <name>', 'cron or systemd', 'cron')
+      .option('-c, --config <path>', 'config file the scheduled run uses', DEFAULT_CONFIG_PATH)
+      .option('--user <name>', 'user the run starts as (needs the gpio group)', 'hometemp')
+      .option('--interval <minutes>', 'minutes between runs', positiveInteger, 15)
+      .option('--root <path>', 'prefix for /etc, for images and tests', '/')
+      .action((options) => {
+        if (options.scheduler !== 'cron' && options.scheduler !== 'systemd') {
+          throw new InvalidArgumentError(`--scheduler must be cron or systemd, not "${options.scheduler}"`);
+        }
+        exitCode = scheduleCommand(install, options);
+      });
+  }
+  await program.parseAsync(argv);
+
+  return exitCode;
+}
+
+main(process.argv).then(
+  (code) => exitSoon(code),
+  (error: unknown) => {
+    const known = error instanceof ConfigError || error instanceof LockHeldError || error instanceof InvalidArgumentError;
+    const code = (error as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version') return exitSoon(EXIT_CODES.ok);
+    if (code?.startsWith('commander.')) return exitSoon(EXIT_CODES.config);
+    process.stderr.write(`hometemp-collector: ${known ? (error as Error).message : (error as Error).stack}\n`);
+    exitSoon(error instanceof LockHeldError ? EXIT_CODES.locked : error instanceof ConfigError || error instanceof InvalidArgumentError ? EXIT_CODES.config : EXIT_CODES.partial);
+  },
+);
+
+function exitSoon(code: number) {
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
+}
