@@ -290,11 +290,37 @@ describe('sensor page', () => {
     );
   });
 
+  it('rejects an invalid sensor id with 400', async () => {
+    const response = await app.request('/sensors/pi-hall/DHT%2022');
+
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain(
+      'This address is not valid: sensorId must be 1-63 characters of a-z, 0-9, &quot;-&quot; or &quot;_&quot;, starting with a letter or digit.',
+    );
+  });
+
   it('returns 404 for an unknown sensor', async () => {
     const response = await app.request('/sensors/pi-hall/nothing');
 
     expect(response.status).toBe(404);
     expect(await response.text()).toContain('Sensor pi-hall / nothing has never reported.');
+  });
+});
+
+describe('unknown paths', () => {
+  it('returns JSON 404 under /api', async () => {
+    const response = await app.request('/api/rooms');
+
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: 'no endpoint at GET /api/rooms' });
+  });
+
+  it('returns an HTML 404 elsewhere', async () => {
+    const response = await app.request('/rooms');
+
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=UTF-8');
+    expect(await response.text()).toContain('There is no page at this address.');
   });
 });
 
