@@ -46,7 +46,8 @@
     try {
       const response = await fetch(url, { headers: { accept: 'application/json' } });
       body = await response.json();
-      if (!response.ok) throw new Error(body.error || `the server responded with status ${response.status}`);
+      if (!response.ok)
+        throw new Error(body.error || `the server responded with status ${response.status}`);
     } catch (error) {
       if (request === latestRequest) setStatus(`Could not load readings: ${error.message}`, true);
       return;
