@@ -41,6 +41,9 @@ export async function sendBatch(readings: Reading[], options: HttpOptions): Prom
     return { kind: 'failed', reason: `ingest refused the API key (HTTP ${status}); check apiKey` };
   }
   if (status === 413) return { kind: 'too_large' };
+  if (isRetryableStatus(status)) {
+    return { kind: 'failed', reason: `ingest answered HTTP ${status} after ${options.retries + 1} tries` };
+  }
 
   return interpretInvalid(readings, status, body);
 }

@@ -51,6 +51,7 @@ export interface RunReport {
 
 /** Keeps this share of the deadline (at most 10 s) for the heartbeat and saving state. */
 const RESERVE_MS = 10_000;
+const READ_SHARE = 0.6;
 
 /**
  * One collector run: read every sensor, spool the readings, deliver the spool, send the
@@ -78,7 +79,10 @@ async function runLocked(deps: RunDependencies, traceId: string | undefined): Pr
   const sleep = deps.sleep ?? sleepWithSignal;
   const deadlineMs = config.deadlineSeconds * 1000;
   const runSignal = AbortSignal.timeout(deadlineMs);
-  const workSignal = AbortSignal.timeout(deadlineMs - Math.min(RESERVE_MS, deadlineMs / 4));
+  const workMs = deadlineMs - Math.min(RESERVE_MS, deadlineMs / 4);
+  const workSignal = AbortSignal.timeout(workMs);
+  // Sensors get part of the time, so a sensor that never answers still leaves time to deliver.
+  const readSignal = AbortSignal.any([workSignal, AbortSignal.timeout(workMs * READ_SHARE)]);
   const problems: string[] = [];
   let spoolWriteFailed = false;
 
@@ -98,7 +102,7 @@ async function runLocked(deps: RunDependencies, traceId: string | undefined): Pr
 
   const outcomes = await collectReadings({
     config, drivers: deps.drivers, state, clockProblem, clock, sleep,
-    signal: workSignal, tracing: deps.tracing, metrics: deps.metrics, logger,
+    signal: readSignal, tracing: deps.tracing, metrics: deps.metrics, logger,
   });
 
   // Write-ahead: every new reading is on disk before anything is sent.
@@ -171,7 +175,7 @@ async function runLocked(deps: RunDependencies, traceId: string | undefined): Pr
   deps.metrics.spoolDepth(heartbeat.spool.depth);
   deps.metrics.runDuration(clock.now() - startedAtMs);
 
-  const deadlineReached = workSignal.aborted;
+  const deadlineReached = readSignal.aborted;
   const exitCode = spoolWriteFailed ? EXIT_CODES.spoolWrite
     : deadlineReached ? EXIT_CODES.deadline
     : heartbeat.outcome === 'ok' ? EXIT_CODES.ok : EXIT_CODES.partial;
