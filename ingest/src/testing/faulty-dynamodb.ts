@@ -16,6 +16,8 @@ export interface FaultyDynamo {
   endpoint: string;
   /** Adds a fault; faults apply in the order added. */
   inject(fault: Fault): void;
+  /** Drops every fault not yet used up. */
+  clear(): void;
   /** Requests seen so far, by operation (`PutItem`, `Query`, ...), faulted ones included. */
   counts: Record<string, number>;
   /** Requests answered with an injected fault, by operation. */
@@ -90,6 +92,7 @@ export async function startFaultyDynamo(target: string): Promise<FaultyDynamo> {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     inject: (fault) => faults.push({ ...fault }),
+    clear: () => faults.splice(0),
     counts,
     faulted,
     close: () =>
