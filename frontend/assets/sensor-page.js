@@ -9,7 +9,7 @@
   const { deviceId, sensorId } = section.dataset;
   const rangeMs = JSON.parse(section.dataset.ranges);
   const statusLine = section.querySelector('.chart-status');
-  // About one point per horizontal pixel of the widest chart the layout allows.
+  // Fewer points than the widest plot has pixels (about 900), so downsampling hides nothing.
   const MAX_POINTS = 600;
   const REFRESH_MS = 60_000;
   const CHART_HEIGHT = 260;
@@ -21,6 +21,8 @@
   const charts = new Map();
   let currentRange = section.dataset.range;
   let latestRequest = 0;
+  // The requested range in seconds, so the x axis spans it even where readings are missing.
+  let xRange = [0, 1];
 
   const cssVariable = (name) =>
     getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -61,22 +63,26 @@
   function render(range, body) {
     const step = body.bucketSeconds ?? medianSpacingSeconds(body.points);
     const offset = body.bucketSeconds ? body.bucketSeconds / 2 : 0;
-    const xRange = [Date.parse(body.from) / 1000, Date.parse(body.to) / 1000];
+    const downsampled = body.bucketSeconds !== null;
+    xRange = [Date.parse(body.from) / 1000, Date.parse(body.to) / 1000];
 
     for (const measurement of MEASUREMENTS) {
       const figure = section.querySelector(`[data-chart="${measurement.key}"]`);
-      const data = toColumns(body.points, measurement.key, offset, step);
-      const downsampled = body.bucketSeconds !== null;
-      charts.get(measurement.key)?.destroy();
-      const plot = figure.querySelector('.plot');
-      plot.replaceChildren();
-      const chart = new uPlot(
-        chartOptions(measurement, plot.clientWidth, xRange, downsampled),
-        downsampled ? data : data.slice(0, 2),
-        plot,
-      );
-      charts.set(measurement.key, chart);
+      const columns = toColumns(body.points, measurement.key, offset, step);
+      const data = downsampled ? columns : columns.slice(0, 2);
+      const existing = charts.get(measurement.key);
+      // Updating in place keeps the cursor and legend steady on the minutely refresh. A chart
+      // whose series change (raw readings or min, mean and max) is built anew.
+      if (existing && existing.series.length === data.length) {
+        existing.setData(data);
+      } else {
+        existing?.destroy();
+        const plot = figure.querySelector('.plot');
+        const options = chartOptions(measurement, plot.clientWidth, downsampled);
+        charts.set(measurement.key, new uPlot(options, data, plot));
+      }
       figure.dataset.range = range;
+      figure.dataset.to = body.to;
       figure.dataset.pointCount = String(body.points.length);
       figure.dataset.bucketSeconds = body.bucketSeconds === null ? '' : String(body.bucketSeconds);
     }
@@ -128,7 +134,7 @@
     return gaps.length === 0 ? Infinity : gaps[Math.floor(gaps.length / 2)];
   }
 
-  function chartOptions(measurement, width, xRange, downsampled) {
+  function chartOptions(measurement, width, downsampled) {
     const colour = cssVariable(measurement.colour);
     const muted = cssVariable('--muted');
     const grid = { stroke: cssVariable('--grid'), width: 1 };
@@ -148,7 +154,7 @@
     return {
       width: Math.max(width, 200),
       height: CHART_HEIGHT,
-      scales: { x: { time: true, range: xRange } },
+      scales: { x: { time: true, range: () => xRange } },
       series,
       bands: downsampled ? [{ series: [3, 2], fill: `${colour}22` }] : [],
       axes: [

@@ -176,6 +176,28 @@ describe('dashboard in Chromium', () => {
     expect(await page.getAttribute('a[data-range="24h"]', 'aria-current')).toBe('true');
   });
 
+  it('refreshes the charts every minute', async () => {
+    const refreshPage = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await refreshPage.clock.install({ time: new Date(NOW.getTime() - 60_000) });
+    await refreshPage.clock.pauseAt(NOW);
+    await refreshPage.goto(`${baseUrl}/sensors/pi-living/dht22`);
+    const chart = refreshPage.locator('[data-chart="temperature"]');
+    await refreshPage
+      .locator('[data-chart="temperature"][data-to="2026-01-31T12:00:00.000Z"]')
+      .waitFor();
+    await chart.locator('canvas').evaluate((canvas) => canvas.setAttribute('data-marker', 'first'));
+
+    await refreshPage.clock.runFor(60_000);
+    await refreshPage
+      .locator('[data-chart="temperature"][data-to="2026-01-31T12:01:00.000Z"]')
+      .waitFor();
+
+    expect(await chart.getAttribute('data-point-count')).toBe('96');
+    // The same canvas: the chart was updated in place, not rebuilt.
+    expect(await chart.locator('canvas').getAttribute('data-marker')).toBe('first');
+    await refreshPage.close();
+  });
+
   it('logs no error in the page', () => {
     expect(pageErrors).toEqual([]);
   });
