@@ -9,7 +9,7 @@
   const { deviceId, sensorId } = section.dataset;
   const rangeMs = JSON.parse(section.dataset.ranges);
   const statusLine = section.querySelector('.chart-status');
-  // Fewer points than the widest plot has pixels (about 900), so downsampling hides nothing.
+  // Fewer points than the widest plot has pixels (about 900), so each point gets a pixel or more.
   const MAX_POINTS = 600;
   const REFRESH_MS = 60_000;
   const CHART_HEIGHT = 260;
