@@ -54,8 +54,8 @@ const RESERVE_MS = 10_000;
 const READ_SHARE = 0.6;
 
 /**
- * One collector run: read every sensor, spool the readings, deliver the spool, send the
- * heartbeat. Holds the run lock throughout.
+ * Performs one collector run: reads every sensor, spools the readings, delivers the spool, sends
+ * the heartbeat. Holds the run lock throughout.
  * @throws LockHeldError when another run holds the lock.
  */
 export async function runCollector(deps: RunDependencies): Promise<RunReport> {
@@ -161,8 +161,8 @@ async function runLocked(deps: RunDependencies, traceId: string | undefined): Pr
     }
   }
   for (const outcome of outcomes) {
-    const sent = delivery.remaining.includes(outcome.reading!) ? 0 : outcome.reading ? 1 : 0;
-    deps.metrics.readingSent({ sensor: outcome.sensor.id, room: outcome.sensor.room }, sent);
+    if (!outcome.reading || delivery.remaining.includes(outcome.reading)) continue;
+    deps.metrics.readingSent({ sensor: outcome.sensor.id, room: outcome.sensor.room }, 1);
   }
 
   const heartbeat = buildHeartbeat({
