@@ -10,7 +10,7 @@ import { type SensorSource, findRatedSensor, listRatedSensors, readStore } from 
  * Returns a validation hook that responds to invalid input with a 400 listing every problem, in
  * the `{ error, problems }` shape ingest uses.
  */
-export function rejectInvalid(where: 'path' | 'query') {
+function rejectInvalid(where: 'path' | 'query') {
   return (result: { success: boolean; error?: unknown }, c: Context) => {
     if (result.success) return undefined;
     const problems = describeIssues(result.error as z.ZodError).map((problem) => ({
