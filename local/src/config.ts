@@ -28,6 +28,9 @@ export const localConfigSchema = z.strictObject({
     .min(0, { message: 'must be between 0 and 30 days' })
     .max(30, { message: 'must be between 0 and 30 days' }),
   recording: z.string().min(1),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error'], {
+    message: 'must be debug, info, warn or error',
+  }),
 });
 
 export type LocalConfig = z.output<typeof localConfigSchema>;
@@ -41,6 +44,7 @@ export const DEFAULTS = {
   interval: '10',
   backfillDays: '4',
   recording: path.join(REPOSITORY_ROOT, 'data', 'dht11-indoor-2019-09.csv'),
+  logLevel: 'info',
 };
 
 /** Validates the flags; every problem is listed in one error, with the flag to change. */

@@ -18,6 +18,7 @@ const program = new Command('npm start --')
   .option('--interval <seconds>', 'seconds between live collector runs', DEFAULTS.interval)
   .option('--backfill-days <days>', 'days of recorded history to backfill on first start', DEFAULTS.backfillDays)
   .option('--recording <csv>', 'recorded DHT readings the simulated Pis replay', DEFAULTS.recording)
+  .option('--log-level <level>', 'debug, info, warn or error', DEFAULTS.logLevel)
   .showHelpAfterError();
 
 async function main() {
@@ -26,7 +27,7 @@ async function main() {
   await access(config.recording).catch(() => {
     throw new HometempError(`recording ${config.recording} not found; pass a CSV with --recording`);
   });
-  const logger = createLogger({ service: 'local', level: process.env.LOG_LEVEL ?? 'info' });
+  const logger = createLogger({ service: 'local', level: config.logLevel });
 
   const stack = await startLocalStack({
     host: config.host,
@@ -36,7 +37,7 @@ async function main() {
     recordingPath: config.recording,
     backfillDays: config.backfillDays,
     intervalMs: config.interval * 1000,
-    logger,
+    logLevel: config.logLevel,
   });
   process.stderr.write(
     [

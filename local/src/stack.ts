@@ -1,14 +1,17 @@
+import './datadog-env';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
+import type { DestinationStream } from 'pino';
 import {
   ConfigError,
-  type Logger,
   ReadingStore,
+  type Service,
   createDocumentClient,
+  createLogger,
   ensureTable,
 } from '../../core/src/index';
 import { startDynalite } from '../../core/src/testing/dynalite';
@@ -33,7 +36,9 @@ export interface LocalStackOptions {
   recordingPath: string;
   backfillDays: number;
   intervalMs: number;
-  logger: Logger;
+  logLevel: string;
+  /** Where every part's log lines go; stdout when absent. */
+  logDestination?: DestinationStream;
 }
 
 export interface LocalStack {
@@ -50,7 +55,9 @@ const TABLE_NAME = 'hometemp';
  * simulated collectors. `stop()` ends all of them, in the reverse order.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
-  const { logger } = options;
+  const loggerOf = (service: Service) =>
+    createLogger({ service, level: options.logLevel, destination: options.logDestination });
+  const logger = loggerOf('local');
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const step of stops.reverse()) await step();
@@ -76,14 +83,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       client,
       tableName: TABLE_NAME,
       config: { deviceKeys: Object.fromEntries(devices.map((d) => [d.apiKeyId, d.deviceId])) },
-      logger: logger.child({ service: 'ingest' }),
+      logger: loggerOf('ingest'),
     }) as ProxyHandler;
     const gateway = createApiGateway({ devices, handler, logger });
     const apiPort = await listen(gateway, options.apiPort, options.host);
     stops.push(() => close(gateway));
     const apiUrl = `http://${options.host}:${apiPort}`;
 
-    const app = createApp({ store, logger: logger.child({ service: 'frontend' }) });
+    const app = createApp({ store, logger: loggerOf('frontend') });
     const dashboard = createAdaptorServer({ fetch: app.fetch }) as Server;
     const dashboardPort = await listen(dashboard, options.dashboardPort, options.host);
     stops.push(() => close(dashboard));
@@ -105,7 +112,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         stateDir: path.join(stateDir, 'collectors', device.deviceId),
         backfillDays: options.backfillDays,
         intervalMs: options.intervalMs,
-        logger: logger.child({ service: 'device', device_id: device.deviceId }),
+        logger: loggerOf('device'),
       });
       stops.push(() => collector.stop());
     }
