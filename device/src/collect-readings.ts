@@ -1,5 +1,5 @@
 import type { Logger, Reading, SensorStatus } from '../../core/src/index';
-import { readingSchema } from '../../core/src/index';
+import { readingSchema } from '../../core/src/reading';
 import type { CollectorConfig, SensorConfig } from './config';
 import type { SensorDriver } from './drivers/driver';
 import { type Rejections, applyReadPolicy } from './read-policy';

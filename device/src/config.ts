@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError, SENSOR_TYPES, describeIssues, idSchema } from '../../core/src/index';
+import { ConfigError } from '../../core/src/errors';
+import { describeIssues, idSchema } from '../../core/src/reading';
+import { SENSOR_TYPES } from '../../core/src/sensor-types';
 
 /** Where `run` looks for its config file unless `--config` or `HOMETEMP_CONFIG` names another. */
 export const DEFAULT_CONFIG_PATH = '/etc/hometemp/collector.json';

@@ -1,5 +1,6 @@
 import type { Reading } from '../../core/src/index';
-import { readingId } from '../../core/src/index';
+import { readingId } from '../../core/src/reading';
+import { postJson } from './http-post';
 import type { Tracing } from './telemetry';
 
 export interface HttpOptions {
@@ -15,7 +16,7 @@ export interface HttpOptions {
   tracing: Tracing;
 }
 
-/** How ingest answered one batch. */
+/** The outcome of POSTing one batch to ingest. */
 export type BatchResult =
   | { kind: 'accepted'; delivered: Reading[]; rejected: Array<{ reading: Reading; reason: string }> }
   | { kind: 'invalid'; rejected: Array<{ reading: Reading; reason: string }>; retry: Reading[] }
@@ -26,7 +27,7 @@ const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
 
 /**
- * POSTs one batch to `<endpoint>/readings` and interprets the answer. Network errors, timeouts,
+ * POSTs one batch to `<endpoint>/readings` and interprets the response. Network errors, timeouts,
  * 408, 429 and 5xx are retried with backoff and jitter (429 and 503 after their Retry-After);
  * other 4xx move the named readings aside with the server's reason, except 401/403 (a wrong key
  * is a config problem, so the readings stay in the spool) and 413 (the caller splits the batch).
@@ -42,7 +43,7 @@ export async function sendBatch(readings: Reading[], options: HttpOptions): Prom
   }
   if (status === 413) return { kind: 'too_large' };
   if (isRetryableStatus(status)) {
-    return { kind: 'failed', reason: `ingest answered HTTP ${status} after ${options.retries + 1} tries` };
+    return { kind: 'failed', reason: `ingest returned HTTP ${status} after ${options.retries + 1} tries` };
   }
 
   return interpretInvalid(readings, status, body);
@@ -54,18 +55,18 @@ export async function sendHeartbeat(heartbeat: unknown, options: HttpOptions): P
   if ('failed' in response) return response.failed;
   if (response.status >= 200 && response.status < 300) return undefined;
 
-  return `ingest answered HTTP ${response.status} to the heartbeat: ${JSON.stringify(response.body).slice(0, 200)}`;
+  return `ingest returned HTTP ${response.status} to the heartbeat: ${JSON.stringify(response.body).slice(0, 200)}`;
 }
 
-type Answer = { status: number; body: unknown } | { failed: string };
+type PostOutcome = { status: number; body: unknown } | { failed: string };
 
-async function postWithRetries(path: string, payload: unknown, options: HttpOptions): Promise<Answer> {
-  let last: Answer = { failed: 'not sent before the run deadline' };
+async function postWithRetries(path: string, payload: unknown, options: HttpOptions): Promise<PostOutcome> {
+  let last: PostOutcome = { failed: 'not sent before the run deadline' };
   for (let attempt = 0; attempt <= options.retries; attempt++) {
     if (options.signal.aborted) break;
-    const { answer, retryAfterMs } = await postOnce(path, payload, options);
-    last = answer;
-    const retryable = 'failed' in answer || isRetryableStatus(answer.status);
+    const { response, retryAfterMs } = await postOnce(path, payload, options);
+    last = response;
+    const retryable = 'failed' in response || isRetryableStatus(response.status);
     if (!retryable || attempt === options.retries) break;
     const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt) * options.random();
     await options.sleep(retryAfterMs ?? backoff, options.signal);
@@ -78,7 +79,7 @@ async function postOnce(
   path: string,
   payload: unknown,
   options: HttpOptions,
-): Promise<{ answer: Answer; retryAfterMs?: number }> {
+): Promise<{ response: PostOutcome; retryAfterMs?: number }> {
   const url = `${options.endpoint.replace(/\/+$/, '')}${path}`;
   return options.tracing.span('http.request', { resource: `POST ${path}`, tags: { 'http.method': 'POST', 'http.url': url } }, async (span) => {
     const headers: Record<string, string> = {
@@ -86,28 +87,28 @@ async function postOnce(
       'x-api-key': options.apiKey,
     };
     span.inject(headers);
+    const timeout = AbortSignal.timeout(options.timeoutMs);
     try {
-      const response = await fetch(url, {
-        method: 'POST',
+      const response = await postJson(url, JSON.stringify(payload), {
         headers,
-        body: JSON.stringify(payload),
-        signal: AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]),
+        signal: AbortSignal.any([options.signal, timeout]),
       });
       span.setTag('http.status_code', response.status);
-      const text = await response.text();
+      const retryAfter = response.headers['retry-after'];
 
       return {
-        answer: { status: response.status, body: parseJson(text) },
-        retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()),
+        response: { status: response.status, body: parseJson(response.body) },
+        retryAfterMs: parseRetryAfter(retryAfter ?? null, Date.now()),
       };
     } catch (error) {
-      const reason =
-        (error as Error).name === 'TimeoutError'
-          ? `no answer from ${url} within ${options.timeoutMs} ms`
-          : `POST ${url} failed: ${describeFetchError(error)}`;
+      const reason = timeout.aborted
+        ? `no response from ${url} within ${options.timeoutMs} ms`
+        : options.signal.aborted
+          ? `POST ${url} abandoned at the run deadline`
+          : `POST ${url} failed: ${describeRequestError(error)}`;
       span.setTag('error.message', reason);
 
-      return { answer: { failed: reason } };
+      return { response: { failed: reason } };
     }
   });
 }
@@ -153,7 +154,7 @@ function interpretInvalid(readings: Reading[], status: number, body: unknown): B
     byIndex.set(index, [...(byIndex.get(index) ?? []), `${problem.path}: ${problem.message}`]);
   }
   if (byIndex.size === 0) {
-    // The answer names no reading: the whole batch goes aside with what ingest said.
+    // The response names no reading, so the whole batch goes aside with ingest's message.
     const reason = `HTTP ${status}: ${JSON.stringify(body).slice(0, 300)}`;
     return { kind: 'invalid', rejected: readings.map((reading) => ({ reading, reason })), retry: [] };
   }
@@ -175,7 +176,6 @@ function parseJson(text: string): unknown {
   }
 }
 
-function describeFetchError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error as Error).message;
+function describeRequestError(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
 }

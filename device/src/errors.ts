@@ -1,4 +1,4 @@
-import { HometempError } from '../../core/src/index';
+import { HometempError } from '../../core/src/errors';
 
 /** A sensor driver that cannot start on this machine; the message names the cause and the fix. */
 export class SensorSetupError extends HometempError {}

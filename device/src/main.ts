@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { ConfigError, createLogger } from '../../core/src/index';
+import { ConfigError } from '../../core/src/errors';
+import { createLogger } from '../../core/src/logger';
 import { systemClock } from './clock';
 import { DEFAULT_CONFIG_PATH, loadConfig } from './config';
 import { createDriver } from './drivers/create-driver';

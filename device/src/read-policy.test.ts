@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { loadRecording } from './drivers/recording';
 import { type LastAccepted, type PolicyInput, applyReadPolicy } from './read-policy';
 
-const RECORDING = join(__dirname, '../../../shared/data/dht11-indoor-2019-09.csv');
+const RECORDING = join(__dirname, '../../data/dht11-indoor-2019-09.csv');
 const base: Omit<PolicyInput, 'samples'> = {
   type: 'dht22',
   takenAtMs: Date.UTC(2026, 0, 31, 8, 15),

@@ -1,5 +1,5 @@
 import type { SensorType } from '../../core/src/index';
-import { SENSOR_TYPES } from '../../core/src/index';
+import { SENSOR_TYPES } from '../../core/src/sensor-types';
 import type { RawSample } from './drivers/driver';
 
 export const REJECTION_REASONS = [

@@ -77,7 +77,7 @@ describe('runCollector', () => {
     clock.ms += 15 * 60_000;
     const second = await run(config, clock);
 
-    expect(first.problems).toEqual(['delivery stopped: ingest answered HTTP 500 after 4 tries']);
+    expect(first.problems).toEqual(['delivery stopped: ingest returned HTTP 500 after 4 tries']);
     expect(ingest.requests.filter((request) => request.path === '/readings')).toHaveLength(5);
     expect(ingest.heartbeats.map((heartbeat) => heartbeat.outcome)).toEqual(['partial', 'ok']);
     expect(first.exitCode).toBe(1);

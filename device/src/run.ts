@@ -81,7 +81,7 @@ async function runLocked(deps: RunDependencies, traceId: string | undefined): Pr
   const runSignal = AbortSignal.timeout(deadlineMs);
   const workMs = deadlineMs - Math.min(RESERVE_MS, deadlineMs / 4);
   const workSignal = AbortSignal.timeout(workMs);
-  // Sensors get part of the time, so a sensor that never answers still leaves time to deliver.
+  // Sensors get part of the time, so a sensor that never responds still leaves time to deliver.
   const readSignal = AbortSignal.any([workSignal, AbortSignal.timeout(workMs * READ_SHARE)]);
   const problems: string[] = [];
   let spoolWriteFailed = false;

@@ -91,7 +91,7 @@ describe('createDhtDriver', () => {
       },
       setMaxRetries() {},
     });
-    // /dev/null is readable and writable by everyone: it stands in for /dev/gpiomem.
+    // /dev/null is readable and writable by everyone, so the test uses it as /dev/gpiomem.
     const driver = createDhtDriver({ type: 'dht22', pin: 17 }, { loadAddon, gpioDevice: '/dev/null' });
 
     const sample = await driver.read();

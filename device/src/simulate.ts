@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger, Reading } from '../../core/src/index';
-import { readingSchema } from '../../core/src/index';
+import { readingSchema } from '../../core/src/reading';
 import { systemClock } from './clock';
 import type { CollectorConfig } from './config';
 import type { SensorDriver } from './drivers/driver';

@@ -1,7 +1,7 @@
 import StatsD from 'hot-shots';
 import type { Logger } from '../../core/src/index';
 
-/** Span helpers the run uses; a no-op implementation stands in when tracing is off. */
+/** Span helpers the run uses; `noTracing` is the no-op implementation used when tracing is off. */
 export interface Tracing {
   /** Runs `work` inside a span that finishes when it settles. */
   span<T>(

@@ -1,7 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { SensorType } from '../../../core/src/index';
-import { SENSOR_TYPES } from '../../../core/src/index';
+import { SENSOR_TYPES } from '../../../core/src/sensor-types';
 import { SensorSetupError } from '../errors';
 import type { RawSample, SensorDriver } from './driver';
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../../../core/src/index';
+import { ConfigError } from '../../../core/src/errors';
 
 /** One row of a recorded CSV: `offsetMs` counts from the recording's first row. */
 export interface RecordedRow {
