@@ -1,0 +1,134 @@
+import type { v1 } from '@datadog/datadog-api-client';
+import { ID_TAG_PREFIX, MANAGED_TAG } from './definitions/types';
+import type { MonitorDefinition, MonitorOptionsDefinition } from './definitions/types';
+
+/** One field that differs between Datadog and the declaration. */
+export interface FieldChange {
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+export type PlanAction = 'create' | 'update' | 'adopt' | 'delete' | 'unchanged' | 'conflict';
+
+export interface PlanEntry {
+  action: PlanAction;
+  key: string;
+  name: string;
+  /** Datadog's id, for everything that already exists there. */
+  id?: number;
+  changes: FieldChange[];
+  definition?: MonitorDefinition;
+}
+
+export interface MonitorPlan {
+  entries: PlanEntry[];
+  /** Managed monitors no longer declared, deleted only with prune. */
+  pruneCandidates: number;
+  managedCount: number;
+}
+
+// What Datadog assumes for an option that is left out of a monitor or of its answer.
+const OPTION_DEFAULTS: Required<Omit<MonitorOptionsDefinition, 'thresholds' | 'renotifyStatuses' | 'noDataTimeframe' | 'newGroupDelay'>> = {
+  notifyNoData: false,
+  requireFullWindow: false,
+  renotifyInterval: 0,
+  evaluationDelay: 0,
+  includeTags: true,
+  notifyAudit: false,
+};
+
+const MANAGED_OPTIONS = ['notifyNoData', 'noDataTimeframe', 'requireFullWindow', 'renotifyInterval', 'renotifyStatuses', 'evaluationDelay', 'includeTags', 'notifyAudit', 'newGroupDelay'] as const;
+const THRESHOLDS = ['critical', 'warning', 'criticalRecovery', 'warningRecovery'] as const;
+
+/** Returns the `hometemp-id` of a monitor that carries both ownership tags, else undefined. */
+export function ownerKey(tags: string[] | undefined): string | undefined {
+  if (!tags?.includes(MANAGED_TAG)) return undefined;
+  return tags.find((tag) => tag.startsWith(ID_TAG_PREFIX))?.slice(ID_TAG_PREFIX.length);
+}
+
+type Comparable = Record<string, unknown>;
+
+/**
+ * Flattens a monitor to the fields hometemp manages, with Datadog's defaults filled in and
+ * null treated as absent, so a field Datadog omits or fills compares equal to what was sent.
+ */
+function comparable(monitor: v1.Monitor | MonitorDefinition, declared: MonitorDefinition): Comparable {
+  const options = (monitor.options ?? {}) as Record<string, unknown>;
+  const thresholds = (options.thresholds ?? {}) as Record<string, unknown>;
+  const fields: Comparable = {
+    name: monitor.name,
+    type: monitor.type,
+    query: monitor.query,
+    message: monitor.message,
+    tags: [...(monitor.tags ?? [])].sort(),
+    priority: monitor.priority ?? undefined,
+  };
+  for (const key of THRESHOLDS) fields[`options.thresholds.${key}`] = thresholds[key] ?? undefined;
+  for (const key of MANAGED_OPTIONS) {
+    const declaredHasIt = (declared.options as unknown as Record<string, unknown>)[key] !== undefined;
+    const fallback = (OPTION_DEFAULTS as Record<string, unknown>)[key];
+    // A no-data timeframe means nothing while no-data is off, and Datadog drops it then.
+    if (key === 'noDataTimeframe' && !options.notifyNoData) continue;
+    if (!declaredHasIt && fallback === undefined) continue;
+    fields[`options.${key}`] = options[key] ?? fallback;
+  }
+
+  return fields;
+}
+
+export function diffMonitor(remote: v1.Monitor, declared: MonitorDefinition): FieldChange[] {
+  const before = comparable(remote, declared);
+  const after = comparable(declared, declared);
+  const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+
+  return fields
+    .filter((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]))
+    .map((field) => ({ field, before: before[field], after: after[field] }));
+}
+
+export interface PlanInput {
+  declared: MonitorDefinition[];
+  /** Monitors carrying the managed tag. */
+  managed: v1.Monitor[];
+  /** Monitors not owned by hometemp whose name equals a declared one. */
+  sameName: v1.Monitor[];
+  adopt: boolean;
+}
+
+/** Compares the declared monitors with Datadog's and decides what each one needs. */
+export function planMonitors(input: PlanInput): MonitorPlan {
+  const managedByKey = new Map(input.managed.map((monitor) => [ownerKey(monitor.tags), monitor]));
+  const entries: PlanEntry[] = [];
+
+  for (const definition of input.declared) {
+    const remote = managedByKey.get(definition.key);
+    const base = { key: definition.key, name: definition.name, definition };
+    if (remote) {
+      const changes = diffMonitor(remote, definition);
+      entries.push({ ...base, id: remote.id, action: changes.length > 0 ? 'update' : 'unchanged', changes });
+      continue;
+    }
+    const unowned = input.sameName.find((monitor) => monitor.name === definition.name);
+    if (unowned) {
+      const action = input.adopt ? 'adopt' : 'conflict';
+      entries.push({ ...base, id: unowned.id, action, changes: input.adopt ? diffMonitor(unowned, definition) : [] });
+      continue;
+    }
+    entries.push({ ...base, action: 'create', changes: [] });
+  }
+  const declaredKeys = new Set(input.declared.map((definition) => definition.key));
+  const stale = input.managed.filter((monitor) => !declaredKeys.has(ownerKey(monitor.tags) ?? ''));
+  for (const monitor of stale) {
+    entries.push({ action: 'delete', key: ownerKey(monitor.tags) ?? '', name: monitor.name ?? '', id: monitor.id, changes: [] });
+  }
+
+  return { entries, pruneCandidates: stale.length, managedCount: input.managed.length };
+}
+
+/** True when the plan changes something in Datadog (deletes count only with prune). */
+export function hasChanges(plan: MonitorPlan, prune: boolean): boolean {
+  return plan.entries.some((entry) =>
+    entry.action === 'create' || entry.action === 'update' || entry.action === 'adopt' || (entry.action === 'delete' && prune),
+  );
+}

@@ -1,0 +1,165 @@
+import { client } from '@datadog/datadog-api-client';
+import type { v1 } from '@datadog/datadog-api-client';
+import { HometempError } from '../../core/src/index';
+import type { DatadogApis } from './api';
+import { MANAGED_TAG } from './definitions/types';
+import type { MonitorDefinition } from './definitions/types';
+import { planMonitors } from './plan';
+import type { MonitorPlan, PlanAction, PlanEntry } from './plan';
+
+/** Datadog's validate endpoint rejected one or more declared monitors. */
+export class ValidationRejectedError extends HometempError {
+  constructor(readonly rejections: ValidationRejection[]) {
+    super(`Datadog rejected ${rejections.length} monitor definition(s)`);
+  }
+}
+
+/** A prune that would delete every managed monitor; it is refused as a likely mistake. */
+export class UnsafePruneError extends HometempError {}
+
+export interface ValidationRejection {
+  key: string;
+  name: string;
+  errors: string[];
+}
+
+export interface AppliedItem {
+  action: PlanAction;
+  key: string;
+  name: string;
+  id?: number;
+}
+
+export interface FailedItem extends AppliedItem {
+  error: string;
+}
+
+/** What an apply did: every planned change is in exactly one of the three lists. */
+export interface ApplyResult {
+  applied: AppliedItem[];
+  failed: FailedItem[];
+  notAttempted: AppliedItem[];
+}
+
+/** Converts a declaration to the body the monitor API takes. */
+export function toApiBody(definition: MonitorDefinition): v1.Monitor {
+  const { key: _key, cadence: _cadence, ...body } = definition;
+  return body as v1.Monitor;
+}
+
+// For statuses outside its spec the client puts the raw body into a sentence: dig the JSON out.
+function errorsInText(text: string): string | undefined {
+  const match = /Body: "(.*)"$/s.exec(text);
+  try {
+    const parsed = JSON.parse(match?.[1] ?? '') as { errors?: unknown };
+    return Array.isArray(parsed.errors) ? parsed.errors.join('; ') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Returns Datadog's own error texts from a failed call, or the error's message. */
+export function describeApiError(error: unknown): string {
+  if (error instanceof client.ApiException) {
+    const body = error.body as { errors?: unknown } | string;
+    if (typeof body === 'object' && body !== null && Array.isArray(body.errors)) {
+      return `${error.code}: ${body.errors.join('; ')}`;
+    }
+    if (typeof body === 'string') return `${error.code}: ${errorsInText(body) ?? body}`;
+    return `${error.code}: ${JSON.stringify(body)}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function listManaged(apis: DatadogApis): Promise<v1.Monitor[]> {
+  const monitors: v1.Monitor[] = [];
+  for await (const monitor of apis.monitors.listMonitorsWithPagination({ monitorTags: MANAGED_TAG, pageSize: 100 })) {
+    monitors.push(monitor);
+  }
+  return monitors;
+}
+
+/** Reads what Datadog has and plans the changes; reads only. */
+export async function fetchPlan(
+  apis: DatadogApis,
+  declared: MonitorDefinition[],
+  options: { adopt: boolean },
+): Promise<MonitorPlan> {
+  const managed = await listManaged(apis);
+  const managedNames = new Set(managed.map((monitor) => monitor.name));
+  const sameName: v1.Monitor[] = [];
+  for (const definition of declared.filter((candidate) => !managedNames.has(candidate.name))) {
+    const found = await apis.monitors.listMonitors({ name: definition.name });
+    // The name filter matches substrings; only an exact name is a conflict.
+    sameName.push(...found.filter((monitor) => monitor.name === definition.name && !monitor.tags?.includes(MANAGED_TAG)));
+  }
+
+  return planMonitors({ declared, managed, sameName, adopt: options.adopt });
+}
+
+/** Sends every definition to Datadog's validate endpoint and collects every rejection. */
+export async function validateRemotely(apis: DatadogApis, definitions: MonitorDefinition[]): Promise<ValidationRejection[]> {
+  const rejections: ValidationRejection[] = [];
+  for (const definition of definitions) {
+    try {
+      await apis.monitors.validateMonitor({ body: toApiBody(definition) });
+    } catch (error) {
+      if (!(error instanceof client.ApiException) || error.code !== 400) throw error;
+      const body = error.body as { errors?: string[] };
+      rejections.push({ key: definition.key, name: definition.name, errors: body.errors ?? [describeApiError(error)] });
+    }
+  }
+  return rejections;
+}
+
+async function applyEntry(apis: DatadogApis, entry: PlanEntry): Promise<number | undefined> {
+  switch (entry.action) {
+    case 'create':
+      return (await apis.monitors.createMonitor({ body: toApiBody(entry.definition!) })).id;
+    case 'update':
+    case 'adopt':
+      return (await apis.monitors.updateMonitor({ monitorId: entry.id!, body: toApiBody(entry.definition!) })).id;
+    case 'delete':
+      await apis.monitors.deleteMonitor({ monitorId: entry.id! });
+      return entry.id;
+    default:
+      return entry.id;
+  }
+}
+
+/**
+ * Makes the plan happen: validates every definition to be written first (nothing is written if
+ * one is rejected), then creates, updates and, with `prune`, deletes. A failed call does not stop
+ * the rest unless the network fails; the result says exactly what was applied, what failed and what was not attempted.
+ * @throws ValidationRejectedError or UnsafePruneError before any write.
+ */
+export async function applyPlan(apis: DatadogApis, plan: MonitorPlan, options: { prune: boolean }): Promise<ApplyResult> {
+  const writes = plan.entries.filter((entry) => ['create', 'update', 'adopt'].includes(entry.action));
+  const deletes = options.prune ? plan.entries.filter((entry) => entry.action === 'delete') : [];
+  if (deletes.length > 0 && deletes.length >= plan.managedCount) {
+    throw new UnsafePruneError(
+      `refusing to prune: it would delete all ${plan.managedCount} managed monitors. If that is intended, delete them in Datadog by hand.`,
+    );
+  }
+  const rejections = await validateRemotely(apis, writes.map((entry) => entry.definition!));
+  if (rejections.length > 0) throw new ValidationRejectedError(rejections);
+
+  const result: ApplyResult = { applied: [], failed: [], notAttempted: [] };
+  const queue = [...writes, ...deletes];
+  for (const [index, entry] of queue.entries()) {
+    const item = { action: entry.action, key: entry.key, name: entry.name, id: entry.id };
+    try {
+      const id = await applyEntry(apis, entry);
+      result.applied.push({ ...item, id });
+    } catch (error) {
+      result.failed.push({ ...item, error: describeApiError(error) });
+      // Datadog rejected this one item; anything else (the network, a bug) would fail the rest too.
+      if (!(error instanceof client.ApiException)) {
+        result.notAttempted.push(...queue.slice(index + 1).map((rest) => ({ action: rest.action, key: rest.key, name: rest.name, id: rest.id })));
+        break;
+      }
+    }
+  }
+
+  return result;
+}
