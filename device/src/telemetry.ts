@@ -1,5 +1,6 @@
-import StatsD from 'hot-shots';
+import type StatsD from 'hot-shots';
 import type { Logger } from '../../core/src/index';
+import { toTagValue } from '../../core/src/metric-tags';
 
 /** Span helpers the run uses; `noTracing` is the no-op implementation used when tracing is off. */
 export interface Tracing {
@@ -31,22 +32,33 @@ export interface TracingOptions {
   env: Record<string, string | undefined>;
 }
 
+// dd-trace 5.x settings (names from its config/supported-configurations.json) that turn off
+// every feature a short CLI run does not use. Each of them loads code, starts a timer or calls
+// the Agent on its own, which would slow the run or keep the process waiting for an absent Agent.
+const TRACER_ENV = {
+  DD_TRACE_STARTUP_LOGS: 'false',
+  DD_INSTRUMENTATION_TELEMETRY_ENABLED: 'false',
+  DD_REMOTE_CONFIGURATION_ENABLED: 'false',
+  DD_CRASHTRACKING_ENABLED: 'false',
+  DD_RUNTIME_METRICS_ENABLED: 'false',
+  DD_PROFILING_ENABLED: 'false',
+  DD_APPSEC_ENABLED: 'false',
+  DD_IAST_ENABLED: 'false',
+  DD_DYNAMIC_INSTRUMENTATION_ENABLED: 'false',
+  DD_DATA_STREAMS_ENABLED: 'false',
+  DD_LLMOBS_ENABLED: 'false',
+  DD_TRACE_STATS_COMPUTATION_ENABLED: 'false',
+  DD_CODE_ORIGIN_FOR_SPANS_ENABLED: 'false',
+  DD_TRACE_GIT_METADATA_ENABLED: 'false',
+} as const;
+
 /**
- * Starts dd-trace for a short-lived CLI run: spans are sent as soon as a trace finishes
- * (`flushInterval` 0), and everything that would call the Agent on its own (remote config,
- * telemetry, runtime metrics, crash tracking, instrumentation) is off, so an absent Agent costs one
- * refused connection and leaves nothing waiting.
+ * Starts dd-trace for a short-lived CLI run. Spans are sent as soon as a trace finishes
+ * (`flushInterval` 0), no library is instrumented (`plugins` false), and the features in
+ * `TRACER_ENV` are off, so an absent Agent costs one refused connection and leaves nothing waiting.
  */
 export function startTracing(options: TracingOptions): Tracing {
-  Object.assign(options.env, {
-    DD_TRACE_STARTUP_LOGS: 'false',
-    DD_INSTRUMENTATION_TELEMETRY_ENABLED: 'false',
-    DD_REMOTE_CONFIGURATION_ENABLED: 'false',
-    DD_CRASHTRACKING_ENABLED: 'false',
-    DD_RUNTIME_METRICS_ENABLED: 'false',
-    DD_PROFILING_ENABLED: 'false',
-    DD_TRACE_AGENT_URL: options.agentUrl,
-  });
+  Object.assign(options.env, TRACER_ENV, { DD_TRACE_AGENT_URL: options.agentUrl });
   // Loaded here, not at the top, so a run with tracing off never pays for loading dd-trace.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
   const tracer = (require('dd-trace') as typeof import('dd-trace')).default.init({
@@ -106,11 +118,14 @@ export function startMetrics(options: {
   logger: Logger;
 }): Metrics {
   let errorLogged = false;
-  const client = new StatsD({
+  // Loaded here, like dd-trace, so a Pi without an Agent never evaluates the client.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+  const { StatsD: Client } = require('hot-shots') as { StatsD: typeof StatsD };
+  const client = new Client({
     host: options.host,
     port: options.port,
     prefix: 'hometemp.collector.',
-    globalTags: { device: options.deviceId },
+    globalTags: { device: toTagValue(options.deviceId) },
     includeDataDogTags: false,
     includeDatadogTelemetry: false,
     // One datagram for the whole run in the usual case; close() sends what is left.
@@ -123,11 +138,17 @@ export function startMetrics(options: {
   });
 
   return {
-    readingSent: (tags, count) => client.increment('readings_sent', count, { ...tags }),
-    rejection: (tags, count) => client.increment('rejections', count, { ...tags }),
+    readingSent: (tags, count) => client.increment('readings_sent', count, tagValues(tags)),
+    rejection: (tags, count) => client.increment('rejections', count, tagValues(tags)),
     spoolDepth: (depth) => client.gauge('spool_depth', depth),
     runDuration: (ms) => client.distribution('run_duration', ms),
     deliveryFailure: () => client.increment('delivery_failures', 1),
     close: () => new Promise((resolve) => client.close(() => resolve())),
   };
+}
+
+// The same conversion Datadog applies on intake and ingest applies to the heartbeat metrics, so a
+// room such as "Living Room" is the tag room:living_room from both paths.
+function tagValues(tags: SensorTags & { reason?: string }): Record<string, string> {
+  return Object.fromEntries(Object.entries(tags).map(([key, value]) => [key, toTagValue(value)]));
 }
