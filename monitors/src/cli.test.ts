@@ -1,0 +1,100 @@
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from './cli';
+import { FakeDatadog } from './testing/fake-datadog';
+import { FakeSlack } from './testing/fake-slack';
+
+const SITE = join(__dirname, '..', 'site.example.json');
+
+function capture(env: NodeJS.ProcessEnv) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, context: { env, stdout: (text: string) => out.push(text), stderr: (text: string) => err.push(text) } };
+}
+
+describe('hometemp-monitors', () => {
+  let datadog: FakeDatadog;
+  let slack: FakeSlack;
+  let env: NodeJS.ProcessEnv;
+
+  beforeEach(async () => {
+    datadog = new FakeDatadog();
+    slack = new FakeSlack();
+    const [datadogUrl, slackUrl] = await Promise.all([datadog.start(), slack.start()]);
+    env = { DD_API_KEY: datadog.apiKey, DD_APP_KEY: datadog.appKey, HOMETEMP_DATADOG_URL: datadogUrl, SLACK_WEBHOOK_URL: `${slackUrl}/services/T1/B1/x` };
+  });
+
+  afterEach(async () => {
+    await Promise.all([datadog.stop(), slack.stop()]);
+  });
+
+  it('exits 2 with pending changes, then 0 after apply', async () => {
+    const plan = capture(env);
+    expect(await runCli(['sync', '--site', SITE], plan.context)).toBe(2);
+    expect(plan.out[0]).toContain('Plan: 21 to create, 0 to update, 0 to delete, 0 unchanged, 0 conflicts.');
+    expect(datadog.monitors.size).toBe(0);
+
+    const apply = capture(env);
+    expect(await runCli(['sync', '--site', SITE, '--apply'], apply.context)).toBe(0);
+    expect(apply.out[2]).toBe('Slack: 1 message(s) sent.');
+    expect((slack.received[0]!.text as string).startsWith('hometemp monitors for *home*: 21 applied, 0 failed.')).toBe(true);
+
+    const again = capture(env);
+    expect(await runCli(['sync', '--site', SITE, '--json'], again.context)).toBe(0);
+    expect(JSON.parse(again.out[0]!).entries.every((entry: { action: string }) => entry.action === 'unchanged')).toBe(true);
+  });
+
+  it('names a missing key before any request', async () => {
+    const run = capture({ ...env, DD_APP_KEY: undefined });
+
+    expect(await runCli(['sync', '--site', SITE], run.context)).toBe(1);
+    expect(run.err).toEqual(['error: DD_APP_KEY is not set; set it to a Datadog application key with monitors_write and dashboards_write']);
+    expect(datadog.requests).toEqual([]);
+  });
+
+  it('rejects a non-loopback http override', async () => {
+    const run = capture({ ...env, HOMETEMP_DATADOG_URL: 'http://10.0.0.1:8080' });
+
+    expect(await runCli(['sync', '--site', SITE], run.context)).toBe(1);
+    expect(run.err).toEqual(['error: HOMETEMP_DATADOG_URL must use https, or http on 127.0.0.1, [::1] or localhost']);
+  });
+
+  it('shows every invalid field of the site file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hometemp-site-'));
+    const file = join(dir, 'site.json');
+    writeFileSync(file, JSON.stringify({ name: 'Home', collectionIntervalMinutes: 0 }));
+    const run = capture(env);
+
+    expect(await runCli(['validate', '--site', file], run.context)).toBe(1);
+    expect(run.err[0]!.split('\n')).toEqual([
+      `error: site description ${file} is invalid:`,
+      '  name: must be 1-32 characters of a-z, 0-9 or "-", starting with a letter or digit',
+      '  collectionIntervalMinutes: Too small: expected number to be >=1',
+      '  slack: Invalid input: expected object, received undefined',
+      '  rooms: Invalid input: expected array, received undefined',
+      '  devices: Invalid input: expected array, received undefined',
+    ]);
+  });
+
+  it('validates the example site offline', async () => {
+    const run = capture({});
+
+    expect(await runCli(['validate', '--site', SITE], run.context)).toBe(0);
+    expect(run.out).toEqual([`${SITE}: 21 monitors pass the local checks.`]);
+  });
+
+  it('reports a failed Slack test message', async () => {
+    const run = capture({ ...env, SLACK_WEBHOOK_URL: env.SLACK_WEBHOOK_URL!.replace(/x$/, 'revoked') });
+
+    expect(await runCli(['notify-test', '--site', SITE], run.context)).toBe(1);
+    expect(run.err).toEqual(['Slack: 0 message(s) sent, 1 failed:\n  HTTP 404 no_service']);
+  });
+
+  it('sends a Slack test message', async () => {
+    const run = capture(env);
+
+    expect(await runCli(['notify-test', '--site', SITE], run.context)).toBe(0);
+    expect(slack.received).toEqual([{ text: 'hometemp test message for *home*: monitors will post here after every applied change.' }]);
+  });
+});

@@ -1,0 +1,16 @@
+export { createDatadogApis, RateLimitedHttpLibrary } from './api';
+export type { DatadogApis, RetryOptions, Sleep } from './api';
+export { checkDefinitions, parseQuery } from './checks';
+export type { CheckProblem } from './checks';
+export { runCli } from './cli';
+export { loadConfig } from './config';
+export type { MonitorsConfig } from './config';
+export { generateMonitors } from './definitions/generate';
+export { DEFAULT_GENERATOR_OPTIONS, ID_TAG_PREFIX, MANAGED_TAG } from './definitions/types';
+export type { GeneratorOptions, MonitorDefinition, MonitorOptionsDefinition } from './definitions/types';
+export { diffMonitor, hasChanges, ownerKey, planMonitors } from './plan';
+export type { FieldChange, MonitorPlan, PlanAction, PlanEntry } from './plan';
+export { postToSlack, serializeSlackMessages } from './slack';
+export type { SlackFailure, SlackPayload, SlackResult } from './slack';
+export { applyPlan, fetchPlan, UnsafePruneError, validateRemotely, ValidationRejectedError } from './sync';
+export type { ApplyResult, ValidationRejection } from './sync';
