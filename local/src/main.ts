@@ -7,6 +7,8 @@ import { startLocalStack } from './stack';
 
 // How long a clean stop may take before the process exits anyway.
 const STOP_TIMEOUT_MS = 10_000;
+// Signals closer together than this are one Ctrl-C delivered by several processes.
+const REPEATED_SIGNAL_MS = 1_000;
 
 const program = new Command('npm start --')
   .description('Runs hometemp on this machine: DynamoDB (dynalite), ingest, the dashboard and three simulated Pis.')
@@ -51,20 +53,28 @@ async function main() {
     ].join('\n'),
   );
 
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const shutdown = async (signal: string) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      // npm and tsx pass Ctrl-C on to their child, which the terminal also signals: the same
+      // keypress arrives more than once within milliseconds.
+      if (Date.now() - stoppingSince < REPEATED_SIGNAL_MS) return;
       logger.warn({ signal }, 'second signal: exiting without waiting for a clean stop');
       process.exit(130);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     logger.info({ signal }, 'stopping the local stack');
     setTimeout(() => {
       logger.error(`the local stack did not stop within ${STOP_TIMEOUT_MS / 1000} s; exiting`);
       process.exit(1);
     }, STOP_TIMEOUT_MS).unref();
-    await stack.stop();
-    logger.info('local stack stopped');
+    try {
+      await stack.stop();
+      logger.info('local stack stopped');
+    } catch (error) {
+      logger.error({ error }, 'the local stack failed to stop cleanly');
+      process.exit(1);
+    }
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
