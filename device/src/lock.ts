@@ -1,5 +1,6 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { LockHeldError } from './errors';
+import { stateWriteError } from './files';
 
 /** Who holds the lock: a process on a given boot. */
 interface Holder {
@@ -12,27 +13,54 @@ export interface RunLock {
   release(): void;
 }
 
+// A lock file with no holder written yet belongs to a run between its open and its write, unless
+// it is older than this: then its creator died in between.
+const EMPTY_LOCK_GRACE_MS = 10_000;
+
 /**
  * Takes the run lock at `path`, a file created with O_EXCL that names its holder. A lock whose
  * holder is dead, or was taken before the last boot, is stale and is taken over, so a crashed or
  * killed run never blocks the next one.
  * @throws LockHeldError when a live run holds it.
+ * @throws SpoolWriteError when the lock file cannot be written (a full disk, say).
  */
 export function acquireRunLock(path: string, bootId: string, isAlive = isProcessAlive): RunLock {
   const me: Holder = { pid: process.pid, bootId, startedAt: new Date().toISOString() };
+  const isLive = (holder: Holder) => holder.bootId === bootId && isAlive(holder.pid);
   for (let attempt = 0; attempt < 3; attempt++) {
     if (tryCreate(path, me)) return { release: () => releaseIfMine(path, me) };
     const holder = readHolder(path);
-    if (holder && holder.bootId === bootId && isAlive(holder.pid)) {
-      throw new LockHeldError(
-        `another collector run (pid ${holder.pid}, started ${holder.startedAt}) holds ${path}`,
-      );
+    if (holder ? isLive(holder) : isYoung(path)) {
+      const who = holder ? `pid ${holder.pid}, started ${holder.startedAt}` : 'a run that is starting';
+      throw new LockHeldError(`another collector run (${who}) holds ${path}`);
     }
-    // Two runs may find the same stale lock; only one create below succeeds, and the other
-    // finds a live holder on its next attempt.
-    removeIfUnchanged(path, holder);
+    takeOverStale(path, holder, me, isLive);
   }
   throw new LockHeldError(`could not take ${path}: other runs keep taking it`);
+}
+
+/**
+ * Removes the stale lock `seen` while holding `<path>.takeover`. Only a run holding that guard
+ * removes a lock that is not its own, and a stale lock's holder is dead, so the lock file cannot
+ * change between the check and the unlink. Without the guard, a second run could check the stale
+ * lock, then unlink the fresh lock a first run had just created in its place, and both would run.
+ */
+function takeOverStale(path: string, seen: Holder | undefined, me: Holder, isLive: (holder: Holder) => boolean) {
+  const guard = `${path}.takeover`;
+  if (!tryCreate(guard, me)) {
+    // Another run is taking over; the next attempt finds its lock. A guard left by a run that
+    // died during the take-over is removed here.
+    // NOTE: two runs that find such a dead guard at the same moment can both remove it. That
+    // needs a run to crash inside a take-over first, which lasts a few microseconds.
+    const guardHolder = readHolder(guard);
+    if (guardHolder ? !isLive(guardHolder) : !isYoung(guard)) unlinkIfExists(guard);
+    return;
+  }
+  try {
+    if (JSON.stringify(readHolder(path)) === JSON.stringify(seen)) unlinkIfExists(path);
+  } finally {
+    unlinkIfExists(guard);
+  }
 }
 
 function tryCreate(path: string, me: Holder): boolean {
@@ -41,13 +69,16 @@ function tryCreate(path: string, me: Holder): boolean {
     fd = openSync(path, 'wx', 0o600);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    throw stateWriteError('the run lock', path, error);
   }
   try {
     writeSync(fd, JSON.stringify(me));
-  } finally {
+  } catch (error) {
     closeSync(fd);
+    unlinkIfExists(path);
+    throw stateWriteError('the run lock', path, error);
   }
+  closeSync(fd);
 
   return true;
 }
@@ -56,14 +87,20 @@ function readHolder(path: string): Holder | undefined {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as Holder;
   } catch {
-    // Missing, or empty because its creator died between open and write.
+    // Missing, or empty because its creator is between open and write, or died there.
     return undefined;
   }
 }
 
-function removeIfUnchanged(path: string, seen: Holder | undefined) {
-  const now = readHolder(path);
-  if (JSON.stringify(now) !== JSON.stringify(seen)) return;
+function isYoung(path: string): boolean {
+  try {
+    return Date.now() - statSync(path).mtimeMs < EMPTY_LOCK_GRACE_MS;
+  } catch {
+    return false;
+  }
+}
+
+function unlinkIfExists(path: string) {
   try {
     unlinkSync(path);
   } catch (error) {
@@ -71,8 +108,10 @@ function removeIfUnchanged(path: string, seen: Holder | undefined) {
   }
 }
 
+// Only this run's own lock is removed: a lock taken over after this run was presumed dead (a
+// frozen process, say) belongs to the run that took it.
 function releaseIfMine(path: string, me: Holder) {
-  if (readHolder(path)?.pid === me.pid) removeIfUnchanged(path, readHolder(path));
+  if (JSON.stringify(readHolder(path)) === JSON.stringify(me)) unlinkIfExists(path);
 }
 
 function isProcessAlive(pid: number): boolean {

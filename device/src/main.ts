@@ -8,7 +8,7 @@ import { DEFAULT_CONFIG_PATH, loadConfig } from './config';
 import { createDriver } from './drivers/create-driver';
 import type { SensorDriver } from './drivers/driver';
 import type { Recording } from './drivers/recording';
-import { LockHeldError } from './errors';
+import { LockHeldError, SpoolWriteError } from './errors';
 import { type Scheduler, installSchedule, uninstallSchedule } from './install';
 import { EXIT_CODES, runCollector } from './run';
 import { loadDeviceState, saveDeviceState } from './sensor-state';
@@ -135,14 +135,26 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv).then(
   (code) => exitSoon(code),
   (error: unknown) => {
-    const known = error instanceof ConfigError || error instanceof LockHeldError || error instanceof InvalidArgumentError;
+    const known =
+      error instanceof ConfigError ||
+      error instanceof LockHeldError ||
+      error instanceof SpoolWriteError ||
+      error instanceof InvalidArgumentError;
     const code = (error as { code?: string }).code;
     if (code === 'commander.helpDisplayed' || code === 'commander.version') return exitSoon(EXIT_CODES.ok);
     if (code?.startsWith('commander.')) return exitSoon(EXIT_CODES.config);
     process.stderr.write(`hometemp-collector: ${known ? (error as Error).message : (error as Error).stack}\n`);
-    exitSoon(error instanceof LockHeldError ? EXIT_CODES.locked : error instanceof ConfigError || error instanceof InvalidArgumentError ? EXIT_CODES.config : EXIT_CODES.partial);
+    exitSoon(exitCodeOf(error));
   },
 );
+
+function exitCodeOf(error: unknown): number {
+  if (error instanceof LockHeldError) return EXIT_CODES.locked;
+  if (error instanceof SpoolWriteError) return EXIT_CODES.spoolWrite;
+  if (error instanceof ConfigError || error instanceof InvalidArgumentError) return EXIT_CODES.config;
+
+  return EXIT_CODES.partial;
+}
 
 function exitSoon(code: number) {
   process.exitCode = code;

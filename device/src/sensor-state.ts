@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from './files';
+import { stateWriteError, writeFileAtomic } from './files';
 import type { LastAccepted } from './read-policy';
 
 /** What the collector remembers about one sensor between runs. */
@@ -27,8 +27,17 @@ export function loadDeviceState(stateDir: string): DeviceState {
   }
 }
 
+/**
+ * Saves the sensors' state atomically.
+ * @throws SpoolWriteError when it cannot be written (a full disk, say); the old file stays.
+ */
 export function saveDeviceState(stateDir: string, state: DeviceState): void {
-  writeFileAtomic(join(stateDir, FILE_NAME), `${JSON.stringify(state)}\n`);
+  const path = join(stateDir, FILE_NAME);
+  try {
+    writeFileAtomic(path, `${JSON.stringify(state)}\n`);
+  } catch (error) {
+    throw stateWriteError('the sensor state', path, error);
+  }
 }
 
 /** Records an accepted reading; returns whether the sensor has now been unchanged too long. */

@@ -6,10 +6,9 @@ import {
   ftruncateSync,
   openSync,
   readFileSync,
-  writeSync,
 } from 'node:fs';
-import { writeFileAtomic } from './files';
-import { SpoolWriteError } from './errors';
+import type { SpoolWriteError } from './errors';
+import { stateWriteError, writeAll, writeFileAtomic } from './files';
 
 /** What loading found besides the entries: lines cut short or unreadable, set aside. */
 export interface SpoolLoad<T> {
@@ -21,13 +20,6 @@ export interface SpoolOptions {
   /** Writes `text` at the end of the open file; replaced in tests to inject a write error. */
   write?: (fd: number, text: string) => void;
 }
-
-const writeAll = (fd: number, text: string) => {
-  const bytes = Buffer.from(text);
-  for (let offset = 0; offset < bytes.length; ) {
-    offset += writeSync(fd, bytes, offset);
-  }
-};
 
 /**
  * An append-only file of JSON lines, fsynced on every append. A line cut short by a power cut,
@@ -115,12 +107,9 @@ export class Spool<T> {
   }
 
   private writeError(error: unknown): SpoolWriteError {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-    const hint = code === 'ENOSPC' ? ': the disk is full; free some space' : '';
-    return new SpoolWriteError(`cannot write the spool ${this.path} (${code})${hint}`, {
-      cause: error,
-    });
+    return stateWriteError('the spool', this.path, error);
   }
+
 }
 
 /** Drops entries older than `maxAgeMs` and then the oldest past `maxEntries`; returns both parts. */
