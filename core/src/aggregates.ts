@@ -19,7 +19,7 @@ export interface Aggregate extends SensorRef {
   humidity: Stats;
 }
 
-/** What aggregating needs of a reading (or of a finer aggregate, with its count). */
+/** The values of a reading that aggregates summarize. */
 export interface Measurement {
   temperature: number;
   humidity: number;

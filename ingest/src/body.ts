@@ -1,6 +1,6 @@
 import type { IngestRequest } from './event';
 
-/** Why a body could not become JSON, mapped to the status the handler returns. */
+/** The reason a body could not become JSON, with the status the handler returns for it. */
 export type BodyFailure =
   | { status: 415; error: string }
   | { status: 413; error: string }

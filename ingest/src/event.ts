@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
 
-/** What ingest needs of an API Gateway proxy event, the same for REST (v1) and HTTP API (v2). */
+/** The parts of an API Gateway proxy event that ingest uses, alike for REST (v1) and HTTP API (v2). */
 export interface IngestRequest {
   method: string;
   /** The path without the stage, e.g. `/readings`. */

@@ -1,5 +1,6 @@
 import './testing/env';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { createLogger } from '../../core/src/index';
 import { startTestStore } from '../../core/src/testing/dynalite';
 import { type IngestHandler, createIngestHandler } from './handler';
 import {
@@ -19,7 +20,6 @@ const NOW = new Date('2026-01-31T08:20:00.000Z');
 
 beforeAll(async () => {
   harness = await startTestStore('ingest-handler');
-  const { createLogger } = await import('../../core/src/index');
   handler = createIngestHandler({
     client: harness.client,
     tableName: harness.tableName,

@@ -22,6 +22,11 @@ export interface FaultyDynamo {
   counts: Record<string, number>;
   /** Requests answered with an injected fault, by operation. */
   faulted: Record<string, number>;
+  /**
+   * Capacity units dynalite reported, when started with `measureCapacity`. Failed conditional
+   * writes are not included: dynalite reports no capacity for them, DynamoDB charges 1 WCU.
+   */
+  capacity: { read: number; write: number };
   close(): Promise<void>;
 }
 
@@ -30,7 +35,11 @@ export interface FaultyDynamo {
  * injects throttling and unprocessed keys on request, so tests run the real SDK client against
  * DynamoDB's real failure answers.
  */
-export async function startFaultyDynamo(target: string): Promise<FaultyDynamo> {
+export async function startFaultyDynamo(
+  target: string,
+  options: { measureCapacity?: boolean } = {},
+): Promise<FaultyDynamo> {
+  const capacity = { read: 0, write: 0 };
   const faults: Fault[] = [];
   const counts: Record<string, number> = {};
   const faulted: Record<string, number> = {};
@@ -57,10 +66,10 @@ export async function startFaultyDynamo(target: string): Promise<FaultyDynamo> {
       return;
     }
 
-    let forwardBody = body;
+    let forwardBody = options.measureCapacity ? withCapacityRequested(body) : body;
     let heldBack: Record<string, { Keys: unknown[] }> | undefined;
     if (fault?.kind === 'unprocessed') {
-      const parsed = JSON.parse(body) as { RequestItems: Record<string, { Keys: unknown[] }> };
+      const parsed = JSON.parse(forwardBody) as { RequestItems: Record<string, { Keys: unknown[] }> };
       heldBack = {};
       for (const [table, entry] of Object.entries(parsed.RequestItems)) {
         const keep = Math.floor(entry.Keys.length / 2);
@@ -74,7 +83,8 @@ export async function startFaultyDynamo(target: string): Promise<FaultyDynamo> {
       heldBack !== undefined && !forwardBody.includes('"Keys":[{');
     const answer = nothingLeft
       ? { status: 200, contentType: 'application/x-amz-json-1.0', body: '{"Responses":{}}' }
-      : await forward(targetUrl, incoming, forwardBody, heldBack !== undefined);
+      : await forward(targetUrl, incoming, forwardBody, forwardBody !== body);
+    if (options.measureCapacity) addCapacity(capacity, operation, answer.body);
     if (heldBack) {
       const parsed = JSON.parse(answer.body) as Record<string, unknown>;
       parsed.UnprocessedKeys = heldBack;
@@ -95,12 +105,30 @@ export async function startFaultyDynamo(target: string): Promise<FaultyDynamo> {
     clear: () => faults.splice(0),
     counts,
     faulted,
+    capacity,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+}
+
+function withCapacityRequested(body: string): string {
+  const parsed = JSON.parse(body) as Record<string, unknown>;
+  return JSON.stringify({ ...parsed, ReturnConsumedCapacity: 'TOTAL' });
+}
+
+const READ_OPERATIONS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan']);
+
+function addCapacity(total: { read: number; write: number }, operation: string, body: string) {
+  const { ConsumedCapacity } = JSON.parse(body) as { ConsumedCapacity?: unknown };
+  const entries = (Array.isArray(ConsumedCapacity) ? ConsumedCapacity : [ConsumedCapacity]) as
+    | { CapacityUnits?: number }[]
+    | undefined[];
+  const units = entries.reduce((sum: number, entry) => sum + (entry?.CapacityUnits ?? 0), 0);
+  if (READ_OPERATIONS.has(operation)) total.read += units;
+  else total.write += units;
 }
 
 function readBody(incoming: IncomingMessage): Promise<string> {
@@ -114,7 +142,7 @@ function readBody(incoming: IncomingMessage): Promise<string> {
 
 function forward(target: URL, incoming: IncomingMessage, body: string, rewritten: boolean) {
   return new Promise<{ status: number; contentType: string; body: string }>((resolve, reject) => {
-    const headers = { ...incoming.headers, host: target.host };
+    const headers: Record<string, string | string[] | undefined> = { ...incoming.headers, host: target.host };
     if (rewritten) {
       headers['content-length'] = String(Buffer.byteLength(body));
       delete headers['x-amz-crc32'];
