@@ -16,7 +16,8 @@ export interface InstallOptions {
 
 const CRON_FILE = 'etc/cron.d/hometemp-collector';
 const SERVICE_FILE = 'etc/systemd/system/hometemp-collector.service';
-const TIMER_FILE = 'etc/systemd/system/hometemp-collector.timer';
+/** The systemd timer `install --scheduler systemd` writes, relative to the root. */
+export const TIMER_FILE = 'etc/systemd/system/hometemp-collector.timer';
 
 /** The files `install` writes for a scheduler, by path under `root`. */
 export function scheduleFiles(options: InstallOptions): Record<string, string> {

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { realpathSync } from 'node:fs';
-import { Command, InvalidArgumentError } from 'commander';
+import { existsSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../../core/src/errors';
 import { createLogger } from '../../core/src/logger';
 import { systemClock } from './clock';
@@ -9,9 +10,10 @@ import { createDriver } from './drivers/create-driver';
 import type { SensorDriver } from './drivers/driver';
 import type { Recording } from './drivers/recording';
 import { LockHeldError, SpoolWriteError } from './errors';
-import { type Scheduler, installSchedule, uninstallSchedule } from './install';
+import { type Scheduler, TIMER_FILE, installSchedule, uninstallSchedule } from './install';
 import { EXIT_CODES, runCollector } from './run';
 import { loadDeviceState, saveDeviceState } from './sensor-state';
+import { formatSummary } from './summary';
 import { type Metrics, type Tracing, noMetrics, noTracing, startMetrics, startTracing } from './telemetry';
 import { COLLECTOR_VERSION } from './version';
 
@@ -64,13 +66,7 @@ async function runCommand(options: { config?: string }) {
   const report = await runCollector({ config, logger, clock: systemClock, tracing, metrics, drivers, version: COLLECTOR_VERSION });
   saveReplayCursors(config.stateDir);
   await metrics.close();
-  if (process.stderr.isTTY) {
-    const sensors = report.heartbeat.sensors.map((sensor) => `${sensor.sensorId} ${sensor.status}`).join(', ');
-    process.stderr.write(
-      `run ${report.heartbeat.outcome}: ${report.sent} readings sent, ${report.heartbeat.spool.depth} in the spool; ${sensors}\n` +
-        report.problems.map((problem) => `  - ${problem}\n`).join(''),
-    );
-  }
+  if (process.stderr.isTTY) process.stderr.write(formatSummary(report));
 
   return report.exitCode;
 }
@@ -87,12 +83,18 @@ function saveReplayCursors(stateDir: string) {
 
 function scheduleCommand(install: boolean, options: { scheduler: Scheduler; config: string; user: string; interval: number; root: string }) {
   const command = realpathSync(process.argv[1]!);
+  const onThisSystem = options.root === '/';
+  // A running timer is stopped before its unit files go, or systemd keeps starting it.
+  if (!install && onThisSystem && existsSync(join(options.root, TIMER_FILE))) {
+    execFileSync('systemctl', ['disable', '--now', 'hometemp-collector.timer'], { stdio: 'inherit' });
+  }
   const paths = install
     ? installSchedule({ scheduler: options.scheduler, command, configPath: options.config, user: options.user, intervalMinutes: options.interval, root: options.root })
     : uninstallSchedule(options.root);
   process.stdout.write(paths.length ? `${install ? 'wrote' : 'removed'} ${paths.join(', ')}\n` : 'nothing to change\n');
-  // systemd must reload unit files; with --root the files are not the running system's.
-  if (options.scheduler === 'systemd' && options.root === '/') {
+  // systemd must reload changed unit files; with --root the files are not the running system's.
+  const unitsChanged = paths.some((path) => path.endsWith('.service') || path.endsWith('.timer'));
+  if (onThisSystem && unitsChanged) {
     execFileSync('systemctl', ['daemon-reload'], { stdio: 'inherit' });
     if (install) execFileSync('systemctl', ['enable', '--now', 'hometemp-collector.timer'], { stdio: 'inherit' });
   }
@@ -117,15 +119,12 @@ async function main(argv: string[]): Promise<number> {
     program
       .command(install ? 'install' : 'uninstall')
       .description(install ? 'write the cron entry or systemd timer that starts `run`' : 'remove the cron entry and systemd timer')
-      .option('--scheduler <name>', 'cron or systemd', 'cron')
+      .addOption(new Option('--scheduler <name>', 'what starts the runs').choices(['cron', 'systemd']).default('cron'))
       .option('-c, --config <path>', 'config file the scheduled run uses', DEFAULT_CONFIG_PATH)
       .option('--user <name>', 'user the run starts as (needs the gpio group)', 'hometemp')
       .option('--interval <minutes>', 'minutes between runs', positiveInteger, 15)
       .option('--root <path>', 'prefix for /etc, for images and tests', '/')
       .action((options) => {
-        if (options.scheduler !== 'cron' && options.scheduler !== 'systemd') {
-          throw new InvalidArgumentError(`--scheduler must be cron or systemd, not "${options.scheduler}"`);
-        }
         exitCode = scheduleCommand(install, options);
       });
   }

@@ -194,6 +194,48 @@ describe('runCollector', () => {
   });
 });
 
+describe('runCollector sensor flags', () => {
+  it('flags a sensor stuck on one value', async () => {
+    const config = makeConfig({ stuckAfterHours: 1 });
+    const clock = makeClock(Date.UTC(2026, 5, 1, 12));
+    const statuses: string[][] = [];
+
+    for (let index = 0; index < 3; index++) {
+      const report = await run(config, clock);
+      statuses.push(report.heartbeat.sensors.map((sensor) => sensor.status));
+      clock.ms += 30 * 60_000;
+    }
+
+    expect(statuses).toEqual([['ok', 'ok'], ['ok', 'ok'], ['stuck', 'stuck']]);
+    expect(ingest.heartbeats.map((heartbeat) => heartbeat.outcome)).toEqual(['ok', 'ok', 'partial']);
+    expect(ingest.stored.size).toBe(6);
+  });
+
+  it('stores the raw value beside the calibrated one', async () => {
+    const sensors = [
+      { id: 'kitchen', room: 'Kitchen', type: 'dht22', driver: 'fake', offset: { temperature: -1.5, humidity: 2 } },
+    ];
+    const config = makeConfig({ sensors });
+    const drivers = new Map<string, SensorDriver | Error>([
+      ['kitchen', createFakeDriver({ temperature: 21, humidity: 40, valid: true })],
+    ]);
+
+    await run(config, makeClock(Date.UTC(2026, 5, 1, 12)), drivers);
+
+    expect([...ingest.stored.values()]).toEqual([
+      {
+        deviceId: 'pi-test',
+        sensorId: 'kitchen',
+        room: 'Kitchen',
+        takenAt: '2026-06-01T12:00:00.000Z',
+        temperature: 19.5,
+        humidity: 42,
+        raw: { temperature: 21, humidity: 40 },
+      },
+    ]);
+  });
+});
+
 describe('parseConfig', () => {
   it('names every invalid field', () => {
     const text = JSON.stringify({

@@ -175,6 +175,21 @@ describe('collector telemetry without an Agent', () => {
     expect(ingest.requests[0]?.headers['x-datadog-trace-id']).toMatch(/^\d+$/);
   });
 
+  it('skips the tracer when no Agent is named', async () => {
+    const config = writeTestConfig({
+      deviceId: 'pi-test',
+      endpoint: ingest.endpoint,
+      apiKey: 'test-key',
+      stateDir: join(mkdtempSync(join(tmpdir(), 'hometemp-telemetry-')), 'state'),
+      sensors: SENSORS,
+    });
+
+    const result = await runCli(bundle, ['run', '--config', config], { exitWithinMs: 10_000 });
+
+    expect(result.code).toBe(1);
+    expect(ingest.requests.map((request) => request.headers.traceparent)).toEqual([undefined, undefined]);
+  });
+
   it('sends no trace headers with tracing off', async () => {
     const config = collectorConfig({ tracing: false, dogstatsdPort: await closedPort() });
 

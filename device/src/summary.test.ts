@@ -1,0 +1,28 @@
+import { formatSummary } from './summary';
+
+describe('formatSummary', () => {
+  it('lists sensors and problems', () => {
+    const summary = formatSummary({
+      sent: 3,
+      problems: ['delivery stopped: ingest returned HTTP 500 after 4 tries'],
+      heartbeat: {
+        deviceId: 'pi-test',
+        runId: 'run-1',
+        startedAt: '2026-06-01T12:00:00.000Z',
+        finishedAt: '2026-06-01T12:00:01.000Z',
+        outcome: 'partial',
+        collectorVersion: '0.1.0',
+        sensors: [
+          { sensorId: 'kitchen', room: 'Kitchen', status: 'ok', rejections: {} },
+          { sensorId: 'garage', room: 'Garage', status: 'read_failed', rejections: { read_error: 5 } },
+        ],
+        spool: { depth: 2, dropped: 0 },
+      },
+    });
+
+    expect(summary).toBe(
+      'run partial: 3 readings sent, 2 in the spool. Sensors: kitchen ok, garage read_failed\n' +
+        '  - delivery stopped: ingest returned HTTP 500 after 4 tries\n',
+    );
+  });
+});
