@@ -1,4 +1,4 @@
-import { client, v1 } from '@datadog/datadog-api-client';
+import { client, v1, v2 } from '@datadog/datadog-api-client';
 import type { Logger } from '../../core/src/index';
 import type { MonitorsConfig } from './config';
 
@@ -13,7 +13,7 @@ export interface RetryOptions {
   logger?: Logger;
 }
 
-const defaultSleep: Sleep = (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+export const defaultSleep: Sleep = (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
 /**
  * The client's HTTP layer with Datadog's rate limits honoured: after a 429 it waits
@@ -55,6 +55,7 @@ export class RateLimitedHttpLibrary implements client.HttpLibrary {
 export interface DatadogApis {
   monitors: v1.MonitorsApi;
   dashboards: v1.DashboardsApi;
+  downtimes: v2.DowntimesApi;
 }
 
 export function createDatadogApis(config: MonitorsConfig, retry: Partial<RetryOptions> = {}): DatadogApis {
@@ -66,5 +67,9 @@ export function createDatadogApis(config: MonitorsConfig, retry: Partial<RetryOp
     httpConfig: { compress: false },
   });
 
-  return { monitors: new v1.MonitorsApi(configuration), dashboards: new v1.DashboardsApi(configuration) };
+  return {
+    monitors: new v1.MonitorsApi(configuration),
+    dashboards: new v1.DashboardsApi(configuration),
+    downtimes: new v2.DowntimesApi(configuration),
+  };
 }

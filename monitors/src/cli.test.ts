@@ -7,10 +7,23 @@ import { FakeSlack } from './testing/fake-slack';
 
 const SITE = join(__dirname, '..', 'site.example.json');
 
+// Before the example's one-off attic downtime (March 2026), so it is still to be created.
+const NOW = new Date('2026-02-01T00:00:00Z');
+
 function capture(env: NodeJS.ProcessEnv) {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, context: { env, stdout: (text: string) => out.push(text), stderr: (text: string) => err.push(text) } };
+  const sleeps: number[] = [];
+  const context = {
+    env,
+    stdout: (text: string) => out.push(text),
+    stderr: (text: string) => err.push(text),
+    sleep: async (milliseconds: number) => {
+      sleeps.push(milliseconds);
+    },
+    now: () => NOW,
+  };
+  return { out, err, sleeps, context };
 }
 
 describe('hometemp-monitors', () => {
@@ -32,17 +45,47 @@ describe('hometemp-monitors', () => {
   it('exits 2 with pending changes, then 0 after apply', async () => {
     const plan = capture(env);
     expect(await runCli(['sync', '--site', SITE], plan.context)).toBe(2);
-    expect(plan.out[0]).toContain('Plan: 21 to create, 0 to update, 0 to delete, 0 unchanged, 0 conflicts.');
+    const summary = plan.out[0]!.split('\n').filter((line) => !line.startsWith('  '));
+    expect(summary).toEqual([
+      'Monitors: 21 to create, 0 to update, 0 to delete, 0 unchanged, 0 conflicts.',
+      'Downtimes: 2 to create, 0 to update, 0 to delete, 0 unchanged, 0 conflicts.',
+      'Dashboards: 1 to create, 0 to update, 0 to delete, 0 unchanged, 0 conflicts.',
+      'Plan: 24 to create, 0 to update, 0 to delete, 0 unchanged, 0 conflicts.',
+    ]);
     expect(datadog.monitors.size).toBe(0);
 
     const apply = capture(env);
     expect(await runCli(['sync', '--site', SITE, '--apply'], apply.context)).toBe(0);
     expect(apply.out[2]).toBe('Slack: 1 message(s) sent.');
-    expect((slack.received[0]!.text as string).startsWith('hometemp monitors for *home*: 21 applied, 0 failed.')).toBe(true);
+    expect((slack.received[0]!.text as string).split('\n')[0]).toBe('hometemp monitors for *home*: 24 applied, 0 failed, 0 not attempted.');
+    expect(datadog.downtimes.downtimes.size).toBe(2);
+    expect(datadog.dashboards.dashboards.size).toBe(1);
 
     const again = capture(env);
     expect(await runCli(['sync', '--site', SITE, '--json'], again.context)).toBe(0);
-    expect(JSON.parse(again.out[0]!).entries.every((entry: { action: string }) => entry.action === 'unchanged')).toBe(true);
+    const json = JSON.parse(again.out[0]!);
+    expect(json.entries.every((entry: { action: string }) => entry.action === 'unchanged')).toBe(true);
+    expect(json.downtimes.entries.map((entry: { action: string }) => entry.action)).toEqual(['unchanged', 'unchanged']);
+    expect(json.dashboards.entries.map((entry: { action: string }) => entry.action)).toEqual(['unchanged']);
+  });
+
+  it('retries a failed create without sleeping in tests', async () => {
+    datadog.failNext('POST', /^\/api\/v1\/monitor$/, 503, 2);
+    const run = capture(env);
+
+    expect(await runCli(['sync', '--site', SITE, '--apply'], run.context)).toBe(0);
+    expect(run.sleeps).toEqual([1000, 2000]);
+    expect(datadog.monitors.size).toBe(21);
+  });
+
+  it('lists an over one-off downtime without creating it', async () => {
+    const run = capture(env);
+    run.context.now = () => new Date('2026-12-01T00:00:00Z');
+
+    expect(await runCli(['sync', '--site', SITE], run.context)).toBe(2);
+    const lines = run.out[0]!.split('\n');
+    expect(lines).toContain('Downtimes: 1 to create, 0 to update, 0 to delete, 0 unchanged, 0 conflicts.');
+    expect(lines).toContain('  downtime already over, not created: [home] Downtime attic-renovation: Attic insulation work: the sensor is unplugged');
   });
 
   it('names a missing key before any request', async () => {

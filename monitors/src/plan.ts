@@ -1,6 +1,7 @@
 import type { v1 } from '@datadog/datadog-api-client';
 import { ID_TAG_PREFIX, MANAGED_TAG } from './definitions/types';
 import type { MonitorDefinition, MonitorOptionsDefinition } from './definitions/types';
+import type { ValidationRejection } from './sync';
 
 /** One field that differs between Datadog and the declaration. */
 export interface FieldChange {
@@ -23,6 +24,8 @@ export interface PlanEntry {
 
 export interface MonitorPlan {
   entries: PlanEntry[];
+  /** What Datadog's validate endpoint rejected while planning; apply writes nothing if any. */
+  rejections: ValidationRejection[];
   /** Managed monitors no longer declared, deleted only with prune. */
   pruneCandidates: number;
   managedCount: number;
@@ -123,7 +126,7 @@ export function planMonitors(input: PlanInput): MonitorPlan {
     entries.push({ action: 'delete', key: ownerKey(monitor.tags) ?? '', name: monitor.name ?? '', id: monitor.id, changes: [] });
   }
 
-  return { entries, pruneCandidates: stale.length, managedCount: input.managed.length };
+  return { entries, rejections: [], pruneCandidates: stale.length, managedCount: input.managed.length };
 }
 
 /** True when the plan changes something in Datadog (deletes count only with prune). */

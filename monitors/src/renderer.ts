@@ -1,7 +1,8 @@
 import type { CheckProblem } from './checks';
-import type { MonitorPlan, PlanEntry } from './plan';
+import type { FieldChange, PlanEntry } from './plan';
+import type { SiteApplyResult, SitePlan } from './site-sync';
 import type { SlackResult } from './slack';
-import type { ApplyResult, ValidationRejection } from './sync';
+import type { AppliedItem, ApplyResult, ValidationRejection } from './sync';
 
 // Every text the CLI shows a person lives here.
 
@@ -16,31 +17,71 @@ const SYMBOLS: Record<PlanEntry['action'], string> = {
 
 const show = (value: unknown) => (value === undefined ? '(unset)' : JSON.stringify(value));
 
-export function renderPlan(plan: MonitorPlan, prune: boolean): string {
+type Kind = 'monitor' | 'downtime' | 'dashboard';
+
+interface RenderedEntry {
+  action: PlanEntry['action'];
+  name: string;
+  id?: number | string;
+  changes: FieldChange[];
+}
+
+const KINDS: { kind: Kind; heading: string; select: (plan: SitePlan) => RenderedEntry[] }[] = [
+  { kind: 'monitor', heading: 'Monitors', select: (plan) => plan.monitors.entries },
+  { kind: 'downtime', heading: 'Downtimes', select: (plan) => plan.downtimes.entries },
+  { kind: 'dashboard', heading: 'Dashboards', select: (plan) => plan.dashboards.entries },
+];
+
+function renderEntry(entry: RenderedEntry, kind: Kind, prune: boolean): string[] {
+  const id = entry.id === undefined ? '' : ` (id ${entry.id})`;
+  let label: string = entry.action;
+  if (entry.action === 'delete' && !prune) label = 'delete (skipped: needs --prune)';
+  if (entry.action === 'delete' && kind === 'downtime') label = prune ? 'cancel' : 'cancel (skipped: needs --prune)';
+  if (entry.action === 'conflict') {
+    label = `conflict: a ${kind} with this name exists but is not managed by hometemp; rerun with --adopt to take it over`;
+  }
+
+  return [
+    `${SYMBOLS[entry.action]} ${entry.name}${id}: ${label}`,
+    ...entry.changes.map((change) => `    ${change.field}: ${show(change.before)} -> ${show(change.after)}`),
+  ];
+}
+
+function countLine(entries: RenderedEntry[], prune: boolean): string {
+  const count = (action: PlanEntry['action']) => entries.filter((entry) => entry.action === action).length;
+  return `${count('create')} to create, ${count('update') + count('adopt')} to update, ${prune ? count('delete') : 0} to delete, ${count('unchanged')} unchanged, ${count('conflict')} conflicts.`;
+}
+
+/** Renders the plan: changed items per kind with their field changes, then the totals. */
+export function renderPlan(plan: SitePlan, prune: boolean): string {
   const lines: string[] = [];
-  for (const entry of plan.entries) {
-    if (entry.action === 'unchanged') continue;
-    const id = entry.id === undefined ? '' : ` (id ${entry.id})`;
-    let label: string = entry.action;
-    if (entry.action === 'delete' && !prune) label = 'delete (skipped: needs --prune)';
-    if (entry.action === 'conflict') label = 'conflict: a monitor with this name exists but is not managed by hometemp; rerun with --adopt to take it over';
-    lines.push(`${SYMBOLS[entry.action]} ${entry.name}${id}: ${label}`);
-    for (const change of entry.changes) {
-      lines.push(`    ${change.field}: ${show(change.before)} -> ${show(change.after)}`);
+  for (const { kind, heading, select } of KINDS) {
+    const entries = select(plan);
+    lines.push(`${heading}: ${countLine(entries, prune)}`);
+    for (const entry of entries.filter((candidate) => candidate.action !== 'unchanged')) {
+      lines.push(...renderEntry(entry, kind, prune).map((line) => `  ${line}`));
     }
   }
-  const count = (action: PlanEntry['action']) => plan.entries.filter((entry) => entry.action === action).length;
-  lines.push(
-    `Plan: ${count('create')} to create, ${count('update') + count('adopt')} to update, ${prune ? count('delete') : 0} to delete, ${count('unchanged')} unchanged, ${count('conflict')} conflicts.`,
-  );
+  for (const name of plan.downtimes.expired) lines.push(`  downtime already over, not created: ${name}`);
+  lines.push(`Plan: ${countLine(KINDS.flatMap(({ select }) => select(plan)), prune)}`);
+
   return lines.join('\n');
 }
 
-export function renderPlanJson(plan: MonitorPlan, prune: boolean): string {
-  return JSON.stringify({
-    prune,
-    entries: plan.entries.map(({ definition: _definition, ...entry }) => entry),
-  }, null, 2);
+export function renderPlanJson(plan: SitePlan, prune: boolean): string {
+  const strip = (entries: (RenderedEntry & { body?: unknown; definition?: unknown })[]) =>
+    entries.map(({ body: _body, definition: _definition, ...entry }) => entry);
+
+  return JSON.stringify(
+    {
+      prune,
+      entries: strip(plan.monitors.entries),
+      downtimes: { entries: strip(plan.downtimes.entries), expired: plan.downtimes.expired },
+      dashboards: { entries: strip(plan.dashboards.entries) },
+    },
+    null,
+    2,
+  );
 }
 
 export function renderCheckProblems(problems: CheckProblem[]): string {
@@ -57,25 +98,44 @@ export function renderRejections(rejections: ValidationRejection[]): string {
   ].join('\n');
 }
 
-export function renderApplyResult(result: ApplyResult): string {
-  const line = (item: { action: string; name: string; id?: number }) => `  ${item.action} ${item.name}${item.id === undefined ? '' : ` (id ${item.id})`}`;
-  const lines = [`Applied ${result.applied.length} change(s):`, ...result.applied.map(line)];
-  if (result.failed.length > 0) {
-    lines.push(`Failed ${result.failed.length} change(s):`, ...result.failed.map((item) => `${line(item)}: ${item.error}`));
-  }
-  if (result.notAttempted.length > 0) {
-    lines.push(`Not attempted ${result.notAttempted.length} change(s):`, ...result.notAttempted.map(line));
-  }
+const RESULT_KINDS: { kind: Kind; select: (result: SiteApplyResult) => ApplyResult }[] = [
+  { kind: 'monitor', select: (result) => result.monitors },
+  { kind: 'downtime', select: (result) => result.downtimes },
+  { kind: 'dashboard', select: (result) => result.dashboards },
+];
+
+type LabelledItem = AppliedItem & { kind: Kind; error?: string };
+
+function labelled(result: SiteApplyResult, list: 'applied' | 'failed' | 'notAttempted'): LabelledItem[] {
+  return RESULT_KINDS.flatMap(({ kind, select }) => select(result)[list].map((item) => ({ ...item, kind })));
+}
+
+const itemLine = (item: LabelledItem) =>
+  `  ${item.action} ${item.kind} ${item.name}${item.id === undefined ? '' : ` (id ${item.id})`}${item.error === undefined ? '' : `: ${item.error}`}`;
+
+export function renderApplyResult(result: SiteApplyResult): string {
+  const applied = labelled(result, 'applied');
+  const failed = labelled(result, 'failed');
+  const notAttempted = labelled(result, 'notAttempted');
+  const lines = [`Applied ${applied.length} change(s):`, ...applied.map(itemLine)];
+  if (failed.length > 0) lines.push(`Failed ${failed.length} change(s):`, ...failed.map(itemLine));
+  if (notAttempted.length > 0) lines.push(`Not attempted ${notAttempted.length} change(s):`, ...notAttempted.map(itemLine));
+
   return lines.join('\n');
 }
 
 /** The Slack text for one apply; empty when nothing changed. */
-export function slackSummary(siteName: string, result: ApplyResult): string[] {
-  if (result.applied.length === 0 && result.failed.length === 0) return [];
-  const texts = [`hometemp monitors for *${siteName}*: ${result.applied.length} applied, ${result.failed.length} failed.`];
-  texts.push(...result.applied.map((item) => `• ${item.action}: ${item.name}`));
-  texts.push(...result.failed.map((item) => `• FAILED ${item.action}: ${item.name} (${item.error})`));
-  return [texts.join('\n')];
+export function slackSummary(siteName: string, result: SiteApplyResult): string[] {
+  const applied = labelled(result, 'applied');
+  const failed = labelled(result, 'failed');
+  const notAttempted = labelled(result, 'notAttempted');
+  if (applied.length === 0 && failed.length === 0) return [];
+  const lines = [`hometemp monitors for *${siteName}*: ${applied.length} applied, ${failed.length} failed, ${notAttempted.length} not attempted.`];
+  lines.push(...applied.map((item) => `• ${item.action} ${item.kind}: ${item.name}`));
+  lines.push(...failed.map((item) => `• FAILED ${item.action} ${item.kind}: ${item.name} (${item.error})`));
+  lines.push(...notAttempted.map((item) => `• NOT ATTEMPTED ${item.action} ${item.kind}: ${item.name}`));
+
+  return [lines.join('\n')];
 }
 
 export function renderSlackResult(result: SlackResult): string {

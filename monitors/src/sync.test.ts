@@ -141,6 +141,14 @@ describe('sync against a fake Datadog', () => {
     expect(fake.monitors.size).toBe(0);
   });
 
+  it('validates each definition once per run', async () => {
+    const plan = await fetchPlan(apis, declared, { adopt: false });
+    await applyPlan(apis, plan, { prune: false });
+
+    expect(fake.requests.filter((request) => request.path === '/api/v1/monitor/validate')).toHaveLength(21);
+    expect(fake.monitors.size).toBe(21);
+  });
+
   it('reports a partial failure exactly', async () => {
     // One try and three retries fail for the first create; the next creates succeed.
     fake.failNext('POST', /^\/api\/v1\/monitor$/, 500, 4);
@@ -160,8 +168,10 @@ describe('rate limits', () => {
     const plan = await fetchPlan(apis, declared.slice(0, 2), { adopt: false });
 
     expect(actions(plan)).toEqual(['create pi-silent', 'create sensor-silent']);
-    expect(sleeps).toEqual([10000]);
+    // A list, two name lookups and two validations: the limit of 2 runs out twice.
+    expect(sleeps).toEqual([10000, 10000]);
     expect(fake.requests.filter((request) => request.method === 'GET')).toHaveLength(3);
+    expect(fake.requests.filter((request) => request.path === '/api/v1/monitor/validate')).toHaveLength(2);
   });
 
   it('retries a 429 after X-RateLimit-Reset seconds', async () => {

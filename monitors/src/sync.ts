@@ -27,7 +27,8 @@ export interface AppliedItem {
   action: PlanAction;
   key: string;
   name: string;
-  id?: number;
+  /** A monitor's numeric id, or a downtime's or dashboard's string id. */
+  id?: number | string;
 }
 
 export interface FailedItem extends AppliedItem {
@@ -79,7 +80,10 @@ async function listManaged(apis: DatadogApis): Promise<v1.Monitor[]> {
   return monitors;
 }
 
-/** Reads what Datadog has and plans the changes; reads only. */
+/**
+ * Reads what Datadog has, plans the changes and sends every definition to be written to the
+ * validate endpoint, once; the plan carries the rejections. Changes nothing.
+ */
 export async function fetchPlan(
   apis: DatadogApis,
   declared: MonitorDefinition[],
@@ -94,7 +98,11 @@ export async function fetchPlan(
     sameName.push(...found.filter((monitor) => monitor.name === definition.name && !monitor.tags?.includes(MANAGED_TAG)));
   }
 
-  return planMonitors({ declared, managed, sameName, adopt: options.adopt });
+  const plan = planMonitors({ declared, managed, sameName, adopt: options.adopt });
+  const toWrite = plan.entries.filter((entry) => ['create', 'update', 'adopt'].includes(entry.action));
+  plan.rejections = await validateRemotely(apis, toWrite.map((entry) => entry.definition!));
+
+  return plan;
 }
 
 /** Sends every definition to Datadog's validate endpoint and collects every rejection. */
@@ -128,32 +136,22 @@ async function applyEntry(apis: DatadogApis, entry: PlanEntry): Promise<number |
 }
 
 /**
- * Makes the plan happen: validates every definition to be written first (nothing is written if
- * one is rejected), then creates, updates and, with `prune`, deletes. A failed call does not stop
- * the rest unless the network fails; the result says exactly what was applied, what failed and what was not attempted.
- * @throws ValidationRejectedError or UnsafePruneError before any write.
+ * Runs `applyOne` for each entry in order. A call that Datadog answered with an error is recorded
+ * and the rest go on; any other failure (the network, a bug) would fail the rest too, so they
+ * are recorded as not attempted.
  */
-export async function applyPlan(apis: DatadogApis, plan: MonitorPlan, options: { prune: boolean }): Promise<ApplyResult> {
-  const writes = plan.entries.filter((entry) => ['create', 'update', 'adopt'].includes(entry.action));
-  const deletes = options.prune ? plan.entries.filter((entry) => entry.action === 'delete') : [];
-  if (deletes.length > 0 && deletes.length >= plan.managedCount) {
-    throw new UnsafePruneError(
-      `refusing to prune: it would delete all ${plan.managedCount} managed monitors. If that is intended, delete them in Datadog by hand.`,
-    );
-  }
-  const rejections = await validateRemotely(apis, writes.map((entry) => entry.definition!));
-  if (rejections.length > 0) throw new ValidationRejectedError(rejections);
-
+export async function applyInOrder<T extends { action: PlanAction; key: string; name: string; id?: number | string }>(
+  queue: T[],
+  applyOne: (entry: T) => Promise<number | string | undefined>,
+): Promise<ApplyResult> {
   const result: ApplyResult = { applied: [], failed: [], notAttempted: [] };
-  const queue = [...writes, ...deletes];
   for (const [index, entry] of queue.entries()) {
     const item = { action: entry.action, key: entry.key, name: entry.name, id: entry.id };
     try {
-      const id = await applyEntry(apis, entry);
+      const id = await applyOne(entry);
       result.applied.push({ ...item, id });
     } catch (error) {
       result.failed.push({ ...item, error: describeApiError(error) });
-      // Datadog rejected this one item; anything else (the network, a bug) would fail the rest too.
       if (!(error instanceof client.ApiException)) {
         result.notAttempted.push(...queue.slice(index + 1).map((rest) => ({ action: rest.action, key: rest.key, name: rest.name, id: rest.id })));
         break;
@@ -162,4 +160,34 @@ export async function applyPlan(apis: DatadogApis, plan: MonitorPlan, options: {
   }
 
   return result;
+}
+
+/**
+ * Rejects a prune that would delete every managed monitor, such as after a generator bug that
+ * declares none.
+ * @throws UnsafePruneError
+ */
+export function checkMonitorPrune(plan: MonitorPlan, prune: boolean): void {
+  const deletes = prune ? plan.entries.filter((entry) => entry.action === 'delete').length : 0;
+  if (deletes > 0 && deletes >= plan.managedCount) {
+    throw new UnsafePruneError(
+      `refusing to prune: it would delete all ${plan.managedCount} managed monitors. If that is intended, delete them in Datadog by hand.`,
+    );
+  }
+}
+
+/**
+ * Makes the plan happen: creates, updates and, with `prune`, deletes. It writes nothing when
+ * planning recorded a validation rejection, and does not validate again. A failed call does not
+ * stop the rest unless the network fails. The result lists what was applied, what failed and
+ * what was not attempted.
+ * @throws ValidationRejectedError or UnsafePruneError before any write.
+ */
+export async function applyPlan(apis: DatadogApis, plan: MonitorPlan, options: { prune: boolean }): Promise<ApplyResult> {
+  const writes = plan.entries.filter((entry) => ['create', 'update', 'adopt'].includes(entry.action));
+  const deletes = options.prune ? plan.entries.filter((entry) => entry.action === 'delete') : [];
+  checkMonitorPrune(plan, options.prune);
+  if (plan.rejections.length > 0) throw new ValidationRejectedError(plan.rejections);
+
+  return applyInOrder([...writes, ...deletes], (entry) => applyEntry(apis, entry));
 }

@@ -1,9 +1,7 @@
-import { createDatadogApis } from '../api';
-import type { RetryOptions } from '../api';
+import { createDatadogApis, defaultSleep } from '../api';
 import { checkDefinitions } from '../checks';
 import { loadConfig } from '../config';
 import { generateMonitors } from '../definitions/generate';
-import { hasChanges } from '../plan';
 import {
   renderApplyResult,
   renderCheckProblems,
@@ -13,8 +11,8 @@ import {
   renderSlackResult,
   slackSummary,
 } from '../renderer';
+import { applySitePlan, fetchSitePlan, sitePlanHasChanges } from '../site-sync';
 import { postToSlack } from '../slack';
-import { applyPlan, fetchPlan, validateRemotely } from '../sync';
 import { EXIT, loadSiteFile } from '../utils';
 import type { CommandContext } from './context';
 
@@ -26,12 +24,19 @@ export interface SyncOptions {
   json: boolean;
 }
 
+const failedCount = (result: Awaited<ReturnType<typeof applySitePlan>>) =>
+  [result.monitors, result.downtimes, result.dashboards].reduce(
+    (sum, part) => sum + part.failed.length + part.notAttempted.length,
+    0,
+  );
+
 /**
- * `sync`: checks locally, validates with Datadog, prints the plan, and with `apply` makes it
+ * `sync`: checks locally, plans monitors, downtimes and the dashboard against Datadog (every
+ * monitor to be written is validated there once), prints the plan, and with `apply` makes it
  * happen and posts a summary to Slack. Exit 0: nothing pending (or all applied); 2: changes
  * pending; 1: an error or a failed change.
  */
-export async function runSync(options: SyncOptions, context: CommandContext, retry: Partial<RetryOptions> = {}): Promise<number> {
+export async function runSync(options: SyncOptions, context: CommandContext): Promise<number> {
   const site = loadSiteFile(options.site);
   const config = loadConfig(context.env);
   const declared = generateMonitors(site);
@@ -40,20 +45,19 @@ export async function runSync(options: SyncOptions, context: CommandContext, ret
     context.stderr(renderCheckProblems(problems));
     return EXIT.failure;
   }
-  const apis = createDatadogApis(config, retry);
-  const plan = await fetchPlan(apis, declared, { adopt: options.adopt });
-  const toWrite = plan.entries.filter((entry) => ['create', 'update', 'adopt'].includes(entry.action));
-  const rejections = await validateRemotely(apis, toWrite.map((entry) => entry.definition!));
-  if (rejections.length > 0) {
-    context.stderr(renderRejections(rejections));
+
+  const apis = createDatadogApis(config, { sleep: context.sleep ?? defaultSleep });
+  const plan = await fetchSitePlan(apis, site, { adopt: options.adopt, now: context.now?.() ?? new Date(), monitors: declared });
+  if (plan.monitors.rejections.length > 0) {
+    context.stderr(renderRejections(plan.monitors.rejections));
     return EXIT.failure;
   }
   context.stdout(options.json ? renderPlanJson(plan, options.prune) : renderPlan(plan, options.prune));
-  const pending = hasChanges(plan, options.prune);
+  const pending = sitePlanHasChanges(plan, options.prune);
   if (!options.apply) return pending ? EXIT.changesPending : EXIT.ok;
   if (!pending) return EXIT.ok;
 
-  const result = await applyPlan(apis, plan, { prune: options.prune });
+  const result = await applySitePlan(apis, plan, { prune: options.prune });
   context.stdout(renderApplyResult(result));
   const webhook = context.env.SLACK_WEBHOOK_URL;
   if (webhook) {
@@ -61,5 +65,5 @@ export async function runSync(options: SyncOptions, context: CommandContext, ret
     (slack.failures.length > 0 ? context.stderr : context.stdout)(renderSlackResult(slack));
   }
 
-  return result.failed.length > 0 || result.notAttempted.length > 0 ? EXIT.failure : EXIT.ok;
+  return failedCount(result) > 0 ? EXIT.failure : EXIT.ok;
 }

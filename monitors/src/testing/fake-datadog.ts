@@ -1,6 +1,8 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeDashboards } from './fake-dashboards';
+import { FakeDowntimes } from './fake-downtimes';
 
 /** A monitor as the fake stores it, in Datadog's wire format (snake_case). */
 export type StoredMonitor = Record<string, any> & { id: number; name: string; tags: string[] };
@@ -33,13 +35,16 @@ const OPTION_DEFAULTS = {
 const formatThreshold = (value: number) => (Number.isInteger(value) ? value.toFixed(1) : String(value));
 
 /**
- * A local stand-in for Datadog's monitor API on 127.0.0.1. It answers like Datadog: key checks
- * with 403, list filters (`monitor_tags`, `tags`, `name`) and pages, defaults filled in on write
- * and `no_data_timeframe` left out when no-data is off, validation errors with Datadog's texts,
- * `X-RateLimit-*` headers and 429 past the limit. Tests advance its clock and inject failures.
+ * A local stand-in for Datadog's monitor, v2 downtime and v1 dashboard APIs on 127.0.0.1. It
+ * answers like Datadog: key checks with 403, monitor list filters (`monitor_tags`, `tags`,
+ * `name`) and pages, defaults filled in on write and `no_data_timeframe` left out when no-data is
+ * off, validation errors with Datadog's texts, `X-RateLimit-*` headers per endpoint group and
+ * 429 past the limit. Tests advance its clock and inject failures.
  */
 export class FakeDatadog {
   readonly monitors = new Map<number, StoredMonitor>();
+  readonly downtimes = new FakeDowntimes(() => this.nowMs);
+  readonly dashboards = new FakeDashboards(() => this.nowMs);
   readonly requests: { method: string; path: string }[] = [];
   readonly apiKey = API_KEY;
   readonly appKey = APP_KEY;
@@ -92,6 +97,11 @@ export class FakeDatadog {
     const method = request.method ?? 'GET';
     this.requests.push({ method, path: url.pathname });
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      if (status === 204) {
+        response.writeHead(status, headers);
+        response.end();
+        return;
+      }
       response.writeHead(status, { 'content-type': 'application/json', ...headers });
       response.end(JSON.stringify(body));
     };
@@ -100,9 +110,10 @@ export class FakeDatadog {
       send(403, { errors: ['Forbidden'] });
       return;
     }
-    const limitHeaders = this.takeRateLimit('monitors');
+    const bucketName = /^\/api\/v\d\/(\w+)/.exec(url.pathname)?.[1] ?? 'other';
+    const limitHeaders = this.takeRateLimit(bucketName);
     if (limitHeaders === undefined) {
-      send(429, { errors: ['Rate limit of ' + this.rateLimit + ' requests in ' + this.ratePeriodSeconds + ' seconds reached. Please try again later.'] }, this.rateHeaders('monitors'));
+      send(429, { errors: ['Rate limit of ' + this.rateLimit + ' requests in ' + this.ratePeriodSeconds + ' seconds reached. Please try again later.'] }, this.rateHeaders(bucketName));
       return;
     }
     const failure = this.failures.find((candidate) => candidate.method === method && candidate.path.test(url.pathname) && candidate.remaining > 0);
@@ -111,8 +122,9 @@ export class FakeDatadog {
       send(failure.status, { errors: ['Internal Server Error'] }, limitHeaders);
       return;
     }
-    const body = method === 'POST' || method === 'PUT' ? await readJson(request) : undefined;
-    const [status, answer] = this.route(method, url, body);
+    const body = ['POST', 'PUT', 'PATCH'].includes(method) ? await readJson(request) : undefined;
+    const [status, answer] =
+      this.downtimes.route(method, url, body) ?? this.dashboards.route(method, url, body) ?? this.route(method, url, body);
     send(status, answer, limitHeaders);
   }
 

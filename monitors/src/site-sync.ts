@@ -1,0 +1,86 @@
+import type { Site } from '../../core/src/index';
+import type { DatadogApis } from './api';
+import { generateDashboard } from './dashboard/definition';
+import { applyDashboardPlan, checkDashboardPrune, fetchDashboardPlan } from './dashboard/sync';
+import type { DashboardPlan } from './dashboard/plan';
+import { generateMonitors } from './definitions/generate';
+import type { MonitorDefinition } from './definitions/types';
+import { generateDowntimes } from './downtimes/definitions';
+import { applyDowntimePlan, checkDowntimePrune, fetchDowntimePlan } from './downtimes/sync';
+import type { DowntimePlan } from './downtimes/plan';
+import { hasChanges } from './plan';
+import type { MonitorPlan, PlanAction } from './plan';
+import { resourceHasChanges } from './resource-plan';
+import { applyPlan, checkMonitorPrune, fetchPlan, ValidationRejectedError } from './sync';
+import type { ApplyResult } from './sync';
+
+/** Everything sync plans for one site. */
+export interface SitePlan {
+  monitors: MonitorPlan;
+  downtimes: DowntimePlan;
+  dashboards: DashboardPlan;
+  /** How many downtimes the site declares, expired ones included. */
+  declaredDowntimes: number;
+}
+
+export interface SiteApplyResult {
+  monitors: ApplyResult;
+  downtimes: ApplyResult;
+  dashboards: ApplyResult;
+}
+
+/** Plans the monitors (validated once), downtimes and dashboard of a site; reads only. */
+export async function fetchSitePlan(
+  apis: DatadogApis,
+  site: Site,
+  options: { adopt: boolean; now: Date; monitors?: MonitorDefinition[] },
+): Promise<SitePlan> {
+  const declaredDowntimes = generateDowntimes(site);
+
+  return {
+    monitors: await fetchPlan(apis, options.monitors ?? generateMonitors(site), { adopt: options.adopt }),
+    downtimes: await fetchDowntimePlan(apis, site.name, declaredDowntimes, options.now),
+    dashboards: await fetchDashboardPlan(apis, site.name, [generateDashboard(site)], { adopt: options.adopt }),
+    declaredDowntimes: declaredDowntimes.length,
+  };
+}
+
+/** True when applying the plan would change something in Datadog. */
+export function sitePlanHasChanges(plan: SitePlan, prune: boolean): boolean {
+  return hasChanges(plan.monitors, prune) || resourceHasChanges(plan.downtimes, prune) || resourceHasChanges(plan.dashboards, prune);
+}
+
+function notAttempted(entries: { action: string; key: string; name: string; id?: number | string }[], prune: boolean): ApplyResult {
+  const planned = entries.filter((entry) => ['create', 'update', 'adopt'].includes(entry.action) || (prune && entry.action === 'delete'));
+  return {
+    applied: [],
+    failed: [],
+    notAttempted: planned.map(({ action, key, name, id }) => ({ action: action as PlanAction, key, name, id })),
+  };
+}
+
+/**
+ * Applies monitors, then downtimes (they mute monitors by tag), then the dashboard (it lists the
+ * monitors by tag). Every prune check and the validation result are checked before the first
+ * write. When a failure other than a Datadog error answer stops one part, the later parts are
+ * reported as not attempted.
+ * @throws ValidationRejectedError or UnsafePruneError before any write.
+ */
+export async function applySitePlan(apis: DatadogApis, plan: SitePlan, options: { prune: boolean }): Promise<SiteApplyResult> {
+  checkMonitorPrune(plan.monitors, options.prune);
+  checkDowntimePrune(plan.downtimes, options.prune, plan.declaredDowntimes);
+  checkDashboardPrune(plan.dashboards, options.prune);
+  if (plan.monitors.rejections.length > 0) throw new ValidationRejectedError(plan.monitors.rejections);
+
+  const monitors = await applyPlan(apis, plan.monitors, options);
+  if (monitors.notAttempted.length > 0) {
+    return { monitors, downtimes: notAttempted(plan.downtimes.entries, options.prune), dashboards: notAttempted(plan.dashboards.entries, options.prune) };
+  }
+  const downtimes = await applyDowntimePlan(apis, plan.downtimes, { prune: options.prune, declaredCount: plan.declaredDowntimes });
+  if (downtimes.notAttempted.length > 0) {
+    return { monitors, downtimes, dashboards: notAttempted(plan.dashboards.entries, options.prune) };
+  }
+  const dashboards = await applyDashboardPlan(apis, plan.dashboards, options);
+
+  return { monitors, downtimes, dashboards };
+}
