@@ -7,7 +7,8 @@ export interface PostResponse {
   body: string;
 }
 
-// Ingest's bodies are a few hundred bytes; a longer one is cut, since only its start is logged.
+// Ingest's response bodies are a few hundred bytes. A longer one is cut, since only its start
+// is logged.
 const MAX_BODY_BYTES = 64 * 1024;
 
 /**
