@@ -42,6 +42,17 @@ export function serializeSlackMessages(texts: string[]): SlackPayload[] {
   return payloads;
 }
 
+/** Converts a failed `send` into Slack's status and reason, such as 404 `channel_not_found`. */
+export function toSlackFailure(error: unknown, retryAfter: string | null = null): SlackFailure {
+  if (!(error instanceof IncomingWebhookHTTPError)) {
+    return { reason: error instanceof Error ? error.message : String(error) };
+  }
+  const failure: SlackFailure = { status: error.statusCode, reason: error.body || error.statusMessage };
+  if (error.statusCode === 429 && retryAfter !== null) failure.retryAfterSeconds = Number(retryAfter);
+
+  return failure;
+}
+
 /**
  * Posts the texts to an incoming webhook through `@slack/webhook`. Any answer other than 2xx is
  * a failure carrying Slack's reason and, for 429, its Retry-After; nothing is retried here.
@@ -60,13 +71,7 @@ export async function postToSlack(webhookUrl: string, texts: string[]): Promise<
       await webhook.send(payload);
       result.sent += 1;
     } catch (error) {
-      if (error instanceof IncomingWebhookHTTPError) {
-        const failure: SlackFailure = { status: error.statusCode, reason: error.body || error.statusMessage };
-        if (error.statusCode === 429 && retryAfter !== null) failure.retryAfterSeconds = Number(retryAfter);
-        result.failures.push(failure);
-      } else {
-        result.failures.push({ reason: error instanceof Error ? error.message : String(error) });
-      }
+      result.failures.push(toSlackFailure(error, retryAfter));
     }
   }
 

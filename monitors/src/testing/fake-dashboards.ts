@@ -107,10 +107,11 @@ export class FakeDashboards {
 
   private numberWidgets(widgets: any[]): any[] {
     return widgets.map((widget) => {
+      const id = this.nextWidgetId++;
       const definition = widget.definition?.widgets
         ? { ...widget.definition, widgets: this.numberWidgets(widget.definition.widgets) }
         : widget.definition;
-      return { ...widget, definition, id: this.nextWidgetId++ };
+      return { ...widget, definition, id };
     });
   }
 }
