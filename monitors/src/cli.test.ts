@@ -78,6 +78,19 @@ describe('hometemp-monitors', () => {
     expect(datadog.monitors.size).toBe(21);
   });
 
+  it('leaves another site\'s monitors alone', async () => {
+    const cabin = datadog.seed({
+      name: '[cabin] Pi silent',
+      query: 'sum(last_1h):sum:hometemp.heartbeat.runs{*} by {device}.as_count() <= 0',
+      tags: ['managed-by:hometemp', 'hometemp-id:pi-silent', 'site:cabin'],
+    });
+    const run = capture(env);
+
+    expect(await runCli(['sync', '--site', SITE, '--apply', '--prune'], run.context)).toBe(0);
+    expect(datadog.monitors.get(cabin.id)!.name).toBe('[cabin] Pi silent');
+    expect(datadog.monitors.size).toBe(22);
+  });
+
   it('lists an over one-off downtime without creating it', async () => {
     const run = capture(env);
     run.context.now = () => new Date('2026-12-01T00:00:00Z');

@@ -38,7 +38,7 @@ export async function fetchSitePlan(
   const declaredDowntimes = generateDowntimes(site);
 
   return {
-    monitors: await fetchPlan(apis, options.monitors ?? generateMonitors(site), { adopt: options.adopt }),
+    monitors: await fetchPlan(apis, options.monitors ?? generateMonitors(site), { adopt: options.adopt, siteName: site.name }),
     downtimes: await fetchDowntimePlan(apis, site.name, declaredDowntimes, options.now),
     dashboards: await fetchDashboardPlan(apis, site.name, [generateDashboard(site)], { adopt: options.adopt }),
     declaredDowntimes: declaredDowntimes.length,

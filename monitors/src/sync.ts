@@ -72,9 +72,11 @@ export function describeApiError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function listManaged(apis: DatadogApis): Promise<v1.Monitor[]> {
+async function listManaged(apis: DatadogApis, siteName: string | undefined): Promise<v1.Monitor[]> {
   const monitors: v1.Monitor[] = [];
-  for await (const monitor of apis.monitors.listMonitorsWithPagination({ monitorTags: MANAGED_TAG, pageSize: 100 })) {
+  // Datadog returns monitors that carry every listed tag.
+  const monitorTags = siteName === undefined ? MANAGED_TAG : `${MANAGED_TAG},site:${siteName}`;
+  for await (const monitor of apis.monitors.listMonitorsWithPagination({ monitorTags, pageSize: 100 })) {
     monitors.push(monitor);
   }
   return monitors;
@@ -82,14 +84,15 @@ async function listManaged(apis: DatadogApis): Promise<v1.Monitor[]> {
 
 /**
  * Reads what Datadog has, plans the changes and sends every definition to be written to the
- * validate endpoint, once; the plan carries the rejections. Changes nothing.
+ * validate endpoint, once; the plan carries the rejections. Changes nothing. With `siteName`,
+ * only that site's managed monitors count as owned, so sites sharing an organization are safe.
  */
 export async function fetchPlan(
   apis: DatadogApis,
   declared: MonitorDefinition[],
-  options: { adopt: boolean },
+  options: { adopt: boolean; siteName?: string },
 ): Promise<MonitorPlan> {
-  const managed = await listManaged(apis);
+  const managed = await listManaged(apis, options.siteName);
   const managedNames = new Set(managed.map((monitor) => monitor.name));
   const sameName: v1.Monitor[] = [];
   for (const definition of declared.filter((candidate) => !managedNames.has(candidate.name))) {

@@ -1,15 +1,5 @@
-/**
- * Converts a room name to the tag value Datadog stores: lower case, with every character other
- * than letters, digits, `_`, `-`, `:`, `.` and `/` replaced by `_`, and runs of `_` collapsed.
- * See https://docs.datadoghq.com/getting_started/tagging/ (tag naming rules).
- */
-export function toTagValue(value: string): string {
-  return value
-    .toLowerCase()
-    .replace(/[^a-z0-9_\-:./]/g, '_')
-    .replace(/_+/g, '_')
-    .replace(/^_|_$/g, '');
-}
+// Room tags are built with the conversion ingest applies to the tags it emits, so both agree.
+export { toTagValue } from '../../../core/src/index';
 
 /** Builds `key IN (a,b)`, Datadog's tag filter for any of several values. */
 export function anyOf(key: string, values: string[]): string {
