@@ -24,14 +24,14 @@ export interface PlanEntry {
 
 export interface MonitorPlan {
   entries: PlanEntry[];
-  /** What Datadog's validate endpoint rejected while planning; apply writes nothing if any. */
+  /** Rejections from Datadog's validate endpoint while planning; apply writes nothing if any. */
   rejections: ValidationRejection[];
   /** Managed monitors no longer declared, deleted only with prune. */
   pruneCandidates: number;
   managedCount: number;
 }
 
-// What Datadog assumes for an option that is left out of a monitor or of its answer.
+// What Datadog assumes for an option that is left out of a monitor or of its response.
 const OPTION_DEFAULTS: Required<Omit<MonitorOptionsDefinition, 'thresholds' | 'renotifyStatuses' | 'noDataTimeframe' | 'newGroupDelay'>> = {
   notifyNoData: false,
   requireFullWindow: false,

@@ -124,7 +124,7 @@ export function renderApplyResult(result: SiteApplyResult): string {
   return lines.join('\n');
 }
 
-/** The Slack text for one apply; empty when nothing changed. */
+/** Builds the Slack text for one apply, or none when nothing changed. */
 export function slackSummary(siteName: string, result: SiteApplyResult): string[] {
   const applied = labelled(result, 'applied');
   const failed = labelled(result, 'failed');

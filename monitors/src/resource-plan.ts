@@ -1,6 +1,6 @@
 import type { FieldChange } from './plan';
 
-/** What sync does with one downtime or dashboard; the same verbs as for monitors. */
+/** The change sync plans for one downtime or dashboard, with the same verbs as for monitors. */
 export type ResourceAction = 'create' | 'update' | 'adopt' | 'delete' | 'unchanged' | 'conflict';
 
 /** One declared or managed downtime or dashboard and what sync plans for it. */

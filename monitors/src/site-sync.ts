@@ -62,7 +62,7 @@ function notAttempted(entries: { action: string; key: string; name: string; id?:
 /**
  * Applies monitors, then downtimes (they mute monitors by tag), then the dashboard (it lists the
  * monitors by tag). Every prune check and the validation result are checked before the first
- * write. When a failure other than a Datadog error answer stops one part, the later parts are
+ * write. When a failure other than an error response from Datadog stops one part, the later parts are
  * reported as not attempted.
  * @throws ValidationRejectedError or UnsafePruneError before any write.
  */

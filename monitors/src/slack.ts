@@ -1,6 +1,6 @@
 import { IncomingWebhook, IncomingWebhookHTTPError } from '@slack/webhook';
 
-/** What Slack answered for one post that failed. */
+/** Slack's response to one post that failed. */
 export interface SlackFailure {
   status?: number;
   /** Slack's error string, such as `invalid_payload`, `no_service` or `rate_limited`. */
@@ -54,8 +54,8 @@ export function toSlackFailure(error: unknown, retryAfter: string | null = null)
 }
 
 /**
- * Posts the texts to an incoming webhook through `@slack/webhook`. Any answer other than 2xx is
- * a failure carrying Slack's reason and, for 429, its Retry-After; nothing is retried here.
+ * Posts the texts to an incoming webhook through `@slack/webhook`. Any response other than 2xx
+ * is a failure carrying Slack's reason and, for 429, its Retry-After. Nothing is retried here.
  */
 export async function postToSlack(webhookUrl: string, texts: string[]): Promise<SlackResult> {
   let retryAfter: string | null = null;

@@ -96,7 +96,7 @@ describe('sync against a fake Datadog', () => {
     const plan = await fetchPlan(apis, [], { adopt: false });
 
     await expect(applyPlan(apis, plan, { prune: true })).rejects.toThrow(
-      new UnsafePruneError('refusing to prune: it would delete all 2 managed monitors. If that is intended, delete them in Datadog by hand.'),
+      new UnsafePruneError('prune rejected: it would delete all 2 managed monitors. If that is intended, delete them in Datadog by hand.'),
     );
     expect(fake.monitors.size).toBe(2);
   });

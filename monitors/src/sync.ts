@@ -14,7 +14,7 @@ export class ValidationRejectedError extends HometempError {
   }
 }
 
-/** A prune that would delete every managed monitor; it is refused as a likely mistake. */
+/** A prune that would delete every managed monitor; it is rejected as a likely mistake. */
 export class UnsafePruneError extends HometempError {}
 
 export interface ValidationRejection {
@@ -35,7 +35,7 @@ export interface FailedItem extends AppliedItem {
   error: string;
 }
 
-/** What an apply did: every planned change is in exactly one of the three lists. */
+/** The outcome of an apply: every planned change is in exactly one of the three lists. */
 export interface ApplyResult {
   applied: AppliedItem[];
   failed: FailedItem[];
@@ -139,9 +139,9 @@ async function applyEntry(apis: DatadogApis, entry: PlanEntry): Promise<number |
 }
 
 /**
- * Runs `applyOne` for each entry in order. A call that Datadog answered with an error is recorded
- * and the rest go on; any other failure (the network, a bug) would fail the rest too, so they
- * are recorded as not attempted.
+ * Runs `applyOne` for each entry in order. A call that Datadog rejected with an error response is
+ * recorded and the rest go on. Any other failure (the network, a bug) would fail the rest too,
+ * so they are recorded as not attempted.
  */
 export async function applyInOrder<T extends { action: PlanAction; key: string; name: string; id?: number | string }>(
   queue: T[],
@@ -174,7 +174,7 @@ export function checkMonitorPrune(plan: MonitorPlan, prune: boolean): void {
   const deletes = prune ? plan.entries.filter((entry) => entry.action === 'delete').length : 0;
   if (deletes > 0 && deletes >= plan.managedCount) {
     throw new UnsafePruneError(
-      `refusing to prune: it would delete all ${plan.managedCount} managed monitors. If that is intended, delete them in Datadog by hand.`,
+      `prune rejected: it would delete all ${plan.managedCount} managed monitors. If that is intended, delete them in Datadog by hand.`,
     );
   }
 }

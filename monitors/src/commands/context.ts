@@ -1,6 +1,6 @@
 import type { Sleep } from '../api';
 
-/** What a command may touch: the environment, two output streams and the clock's waits. */
+/** The parts of the process a command may use: environment, output streams, clock and waits. */
 export interface CommandContext {
   env: NodeJS.ProcessEnv;
   stdout: (text: string) => void;

@@ -165,7 +165,7 @@ describe('dashboard sync against a fake Datadog', () => {
     const pending = await plan(renamed);
 
     await expect(applyDashboardPlan(apis, pending, { prune: true })).rejects.toThrow(
-      new UnsafePruneError('refusing to prune: it would delete all 1 managed dashboards. If that is intended, delete them in Datadog by hand.'),
+      new UnsafePruneError('prune rejected: it would delete all 1 managed dashboards. If that is intended, delete them in Datadog by hand.'),
     );
   });
 

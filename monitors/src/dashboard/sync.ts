@@ -58,14 +58,14 @@ export function checkDashboardPrune(plan: DashboardPlan, prune: boolean): void {
   const deletes = prune ? plan.entries.filter((entry) => entry.action === 'delete').length : 0;
   if (deletes > 0 && deletes >= plan.managedCount) {
     throw new UnsafePruneError(
-      `refusing to prune: it would delete all ${plan.managedCount} managed dashboards. If that is intended, delete them in Datadog by hand.`,
+      `prune rejected: it would delete all ${plan.managedCount} managed dashboards. If that is intended, delete them in Datadog by hand.`,
     );
   }
 }
 
 /**
- * Creates, updates or adopts the planned dashboards and, with `prune`, deletes managed ones no
- * longer declared; a prune that would delete every managed dashboard is refused.
+ * Creates, updates or adopts the planned dashboards. With `prune`, it also deletes managed ones
+ * that are no longer declared, unless that would delete every managed dashboard.
  * @throws UnsafePruneError before any write.
  */
 export async function applyDashboardPlan(apis: DatadogApis, plan: DashboardPlan, options: { prune: boolean }): Promise<ApplyResult> {

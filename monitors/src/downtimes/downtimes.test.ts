@@ -163,7 +163,7 @@ describe('downtime sync against a fake Datadog', () => {
     const pending = await plan(renamed);
 
     await expect(applyDowntimePlan(apis, pending, { prune: true, declaredCount: 2 })).rejects.toThrow(
-      new UnsafePruneError('refusing to prune: it would cancel all 2 managed downtimes while the site declares 2 others. Check the downtime ids in the site description.'),
+      new UnsafePruneError('prune rejected: it would cancel all 2 managed downtimes while the site declares 2 others. Check the downtime ids in the site description.'),
     );
     expect(statuses()).toEqual([true, true]);
   });

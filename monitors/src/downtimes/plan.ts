@@ -60,9 +60,9 @@ function isOver(definition: DowntimeDefinition, now: Date): boolean {
 }
 
 /**
- * Compares the declared downtimes with this site's managed ones in Datadog. Cancelled downtimes
- * stay listed by Datadog with status `canceled` and are ignored; ended ones still count as
- * present, so a past holiday is not created again, but they are never pruned.
+ * Compares the declared downtimes with this site's managed ones in Datadog. Datadog keeps
+ * cancelled downtimes listed with status `canceled`, and the plan ignores them. Ended ones still
+ * count as present, so a past holiday is not created again, but they are never pruned.
  */
 export function planDowntimes(input: DowntimePlanInput): DowntimePlan {
   const managed = input.remote.filter(

@@ -27,7 +27,7 @@ export class FakeDashboards {
     return stored;
   }
 
-  /** Answers a request under /api/v1/dashboard, or undefined for any other path. */
+  /** Handles a request under /api/v1/dashboard, or undefined for any other path. */
   route(method: string, url: URL, body: any): Answer | undefined {
     const path = url.pathname;
     const idMatch = /^\/api\/v1\/dashboard\/([a-z0-9-]+)$/.exec(path);

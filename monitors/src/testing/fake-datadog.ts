@@ -23,7 +23,7 @@ export interface FakeDatadogOptions {
 const API_KEY = 'fake-api-key';
 const APP_KEY = 'fake-app-key';
 
-// Option defaults Datadog fills in on create and update (observed in API answers).
+// Option defaults Datadog fills in on create and update (observed in API responses).
 const OPTION_DEFAULTS = {
   notify_audit: false,
   include_tags: true,
@@ -36,7 +36,7 @@ const formatThreshold = (value: number) => (Number.isInteger(value) ? value.toFi
 
 /**
  * A local stand-in for Datadog's monitor, v2 downtime and v1 dashboard APIs on 127.0.0.1. It
- * answers like Datadog: key checks with 403, monitor list filters (`monitor_tags`, `tags`,
+ * responds like Datadog: key checks with 403, monitor list filters (`monitor_tags`, `tags`,
  * `name`) and pages, defaults filled in on write and `no_data_timeframe` left out when no-data is
  * off, validation errors with Datadog's texts, `X-RateLimit-*` headers per endpoint group and
  * 429 past the limit. Tests advance its clock and inject failures.
@@ -80,7 +80,7 @@ export class FakeDatadog {
     this.nowMs += milliseconds;
   }
 
-  /** Makes the next `count` requests matching method and path answer `status`. */
+  /** Makes the next `count` requests matching method and path fail with `status`. */
   failNext(method: string, path: RegExp, status: number, count = 1): void {
     this.failures.push({ method, path, status, remaining: count });
   }

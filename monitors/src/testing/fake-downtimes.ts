@@ -40,7 +40,7 @@ export class FakeDowntimes {
     return stored;
   }
 
-  /** Answers a request under /api/v2/downtime, or undefined for any other path. */
+  /** Handles a request under /api/v2/downtime, or undefined for any other path. */
   route(method: string, url: URL, body: any): Answer | undefined {
     const path = url.pathname;
     const idMatch = /^\/api\/v2\/downtime\/([^/]+)$/.exec(path);
