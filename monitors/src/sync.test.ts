@@ -91,7 +91,7 @@ describe('sync against a fake Datadog', () => {
     expect(fake.monitors.size).toBe(20);
   });
 
-  it('refuses a prune that would delete every managed monitor', async () => {
+  it('rejects a prune of every monitor', async () => {
     await applyPlan(apis, await fetchPlan(apis, declared.slice(0, 2), { adopt: false }), { prune: false });
     const plan = await fetchPlan(apis, [], { adopt: false });
 

@@ -158,7 +158,7 @@ describe('dashboard sync against a fake Datadog', () => {
     expect(fake.dashboards.dashboards.has(stale.id)).toBe(false);
   });
 
-  it('refuses to delete every managed dashboard', async () => {
+  it('rejects deleting every managed dashboard', async () => {
     await applyDashboardPlan(apis, await plan(), { prune: false });
     const renamed = [{ ...declared[0]!, key: 'overview-2' }];
 

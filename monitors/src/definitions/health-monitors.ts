@@ -55,7 +55,7 @@ function healthMonitor(site: Site, options: GeneratorOptions, spec: HealthSpec):
 
 /**
  * Collector health from the heartbeat metrics, over four collection intervals: read failures
- * and failed runs count runs (one point per run), and the spool alerts when it holds more than
+ * and failed runs count runs (one point per run), and the spool alerts when it contains more than
  * an hour (warning) or a day (critical) of readings for at least two hours.
  */
 function collectorSpecs(site: Site): HealthSpec[] {

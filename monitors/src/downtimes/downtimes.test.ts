@@ -156,7 +156,7 @@ describe('downtime sync against a fake Datadog', () => {
     expect(fake.downtimes.downtimes.size).toBe(4);
   });
 
-  it('refuses to cancel every managed downtime by mistake', async () => {
+  it('rejects cancelling every managed downtime', async () => {
     await applyDowntimePlan(apis, await plan(), { prune: false, declaredCount: 2 });
     const renamed = generateDowntimes(site).map((downtime) => ({ ...downtime, key: `${downtime.key}-2` }));
 

@@ -3,10 +3,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A local Slack incoming webhook on 127.0.0.1 that enforces Slack's rules: JSON only
- * (`invalid_payload`), a non-empty `text` or `blocks` (`no_text`), no channel override on an
- * app webhook (`channel_not_found`), 404 `no_service` for a revoked URL, and 429 with
- * Retry-After past `rateLimit` posts. Success is 200 with the body `ok`.
+ * A local Slack incoming webhook on 127.0.0.1 that enforces Slack's rules. A body that is not
+ * JSON gets 400 `invalid_payload`, one without a non-empty `text` or `blocks` gets 400
+ * `no_text`, and a channel override gets 404 `channel_not_found`, as on an app webhook. A revoked
+ * URL gets 404 `no_service`, and posts past `rateLimit` get 429 with Retry-After. Success is 200
+ * with the body `ok`.
  */
 export class FakeSlack {
   readonly received: Record<string, unknown>[] = [];
