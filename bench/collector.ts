@@ -4,12 +4,12 @@
 // Run: npx tsx bench/collector.ts
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COLLECTOR_BUNDLE, buildCollectorBundle } from '../device/build';
 import { startFakeTraceAgent } from '../device/src/testing/fake-agent';
 import { startFakeIngest } from '../device/src/testing/fake-ingest';
+import { closedPort } from '../device/src/testing/closed-port';
 
 const RUNS = 11;
 const ROOT = join(__dirname, '..');
@@ -32,15 +32,6 @@ function measure(args: string[]): Promise<{ ms: number; rssMb: number; code: num
       resolve({ ms, rssMb: kib / 1024, code });
     });
   });
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-
-  return port;
 }
 
 /** Bytes of every file under `path`, as installed (apparent size). */

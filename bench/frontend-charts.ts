@@ -3,11 +3,11 @@
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { serve } from '@hono/node-server';
-import { chromium } from 'playwright-core';
 import { type Reading, createLogger, readingSchema } from '../core/src/index';
 import { startTestStore } from '../core/src/testing/dynalite';
 import { downsample } from '../frontend/src/downsample';
 import { createApp } from '../frontend/src/index';
+import { launchChromium } from '../frontend/src/testing/chromium';
 
 const NOW = new Date('2026-01-31T12:00:00.000Z');
 const WEEK_MS = 7 * 24 * 3_600_000;
@@ -68,19 +68,7 @@ async function main() {
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   await page.clock.setFixedTime(NOW);
   await page.goto(`${baseUrl}/sensors/pi-bench/dht22`);

@@ -1,5 +1,4 @@
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CliResult, buildTestBundle, runCli, writeTestConfig } from './testing/collector-cli';
@@ -11,6 +10,7 @@ import {
   startFakeTraceAgent,
 } from './testing/fake-agent';
 import { type FakeIngest, startFakeIngest } from './testing/fake-ingest';
+import { closedPort } from './testing/closed-port';
 
 // dd-trace initialises once per process, so every case runs the real CLI bundle as a child.
 let bundle: string;
@@ -41,16 +41,6 @@ function collectorConfig(datadog: Record<string, unknown>) {
     sensors: SENSORS,
     datadog: { agentHost: '127.0.0.1', ...datadog },
   });
-}
-
-/** Returns a loopback port that nothing listens on: bound, then closed again. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-
-  return port;
 }
 
 const logLines = (result: CliResult) =>

@@ -1,25 +1,16 @@
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { type ServerType, serve } from '@hono/node-server';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createLogger, readingSchema } from '../../core/src/index';
 import { startTestStore } from '../../core/src/testing/dynalite';
 import { createApp } from './app';
+import { launchChromium } from './testing/chromium';
 
 // Drives the dashboard in headless Chromium against the app on a loopback port. The page's
 // clock is fixed to NOW, like the app's, so the ranges the page requests are known exactly.
 const NOW = new Date('2026-01-31T12:00:00.000Z');
 const HOSTILE_ROOM = '<img src=x onerror="window.xss=1">';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let harness: Awaited<ReturnType<typeof startTestStore>>;
 let server: ServerType;
@@ -67,7 +58,7 @@ beforeAll(async () => {
   });
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   await page.clock.setFixedTime(NOW);
   page.on('pageerror', (error) => pageErrors.push(error.message));
