@@ -6,7 +6,9 @@ export {
   batchSchema,
   describeIssues,
   idSchema,
+  printableTextSchema,
   readingId,
+  roomSchema,
   readingSchema,
 } from './reading';
 export type { Batch, Reading, ReadingInput, ValidationProblem } from './reading';

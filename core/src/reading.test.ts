@@ -36,6 +36,68 @@ describe('readingSchema', () => {
   });
 });
 
+describe('room', () => {
+  const roomProblems = (room: string) => {
+    const result = readingSchema.safeParse({ ...reading, room });
+    return result.success ? [] : describeIssues(result.error);
+  };
+
+  it.each([
+    [
+      'bidi override',
+      '\u202eKitchen',
+      'must not contain invisible format characters such as bidi overrides or zero-width spaces, but has U+202E at position 1',
+    ],
+    [
+      'zero-width space',
+      'Kit\u200bchen',
+      'must not contain invisible format characters such as bidi overrides or zero-width spaces, but has U+200B at position 4',
+    ],
+    [
+      'bidi isolate',
+      'Hall\u2066',
+      'must not contain invisible format characters such as bidi overrides or zero-width spaces, but has U+2066 at position 5',
+    ],
+    [
+      'line separator',
+      'Kitchen\u2028x',
+      'must be one line, but has the line or paragraph separator U+2028 at position 8',
+    ],
+    [
+      'paragraph separator',
+      'Kitchen\u2029x',
+      'must be one line, but has the line or paragraph separator U+2029 at position 8',
+    ],
+    [
+      'lone surrogate',
+      'x\ud800y',
+      'must be valid Unicode text, but has a lone surrogate U+D800 at position 2 (not well-formed UTF-16)',
+    ],
+    ['NUL', 'Att\u0000ic', 'must not contain control characters, but has U+0000 at position 4'],
+    ['newline', 'Attic\nx', 'must not contain control characters, but has U+000A at position 6'],
+  ])('rejects a %s', (_case, room, message) => {
+    expect(roomProblems(room)).toEqual([{ path: 'room', message }]);
+  });
+
+  it('reports the first of several', () => {
+    expect(roomProblems('\u202eKitchen\u200b\u2028x')).toEqual([
+      {
+        path: 'room',
+        message:
+          'must not contain invisible format characters such as bidi overrides or zero-width spaces, but has U+202E at position 1',
+      },
+    ]);
+  });
+
+  it('counts positions in code points', () => {
+    expect(roomProblems('🌡️ Hall\u200b')[0]?.message).toMatch(/at position 8$/);
+  });
+
+  it('accepts accents, emoji and spaces', () => {
+    expect(readingSchema.parse({ ...reading, room: ' Küche 🌡️ ' }).room).toBe('Küche 🌡️');
+  });
+});
+
 describe('batchSchema', () => {
   it('rejects an empty batch', () => {
     const result = batchSchema.safeParse({ readings: [] });

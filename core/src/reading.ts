@@ -11,13 +11,51 @@ export const idSchema = z
     message: 'must be 1-63 characters of a-z, 0-9, "-" or "_", starting with a letter or digit',
   });
 
-// Printable text only: a room name ends up in HTML, CSV and metric tags.
-const roomSchema = z
-  .string()
-  .trim()
-  .min(1, { message: 'must not be empty' })
-  .max(64, { message: 'must be at most 64 characters' })
-  .refine((room) => !/\p{Cc}/u.test(room), { message: 'must not contain control characters' });
+/**
+ * Builds a schema of one line of printable text, trimmed, of 1 to `max` characters. Such text
+ * ends up in HTML, CSV and metric tags, so it rejects characters that change how the text around
+ * them is shown. These are control characters, format characters (`\p{Cf}`: bidi overrides and
+ * isolates, zero-width characters, and so also the joiner inside emoji sequences), line and
+ * paragraph separators, and lone surrogates, which make the string invalid UTF-16.
+ */
+export function printableTextSchema(max: number) {
+  return z
+    .string()
+    .trim()
+    .min(1, { message: 'must not be empty' })
+    .max(max, { message: `must be at most ${max} characters` })
+    .superRefine((text, context) => {
+      const problem = findUnprintable(text);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    });
+}
+
+/** A room name, as readings and heartbeats carry it: printable text of 1-64 characters. */
+export const roomSchema = printableTextSchema(64);
+
+// With the `u` flag, a lone surrogate is matched as one code point of category Cs.
+const UNPRINTABLE = /[\p{Cs}\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
+/** Describes the first character that {@link printableTextSchema} rejects, with its code point. */
+function findUnprintable(text: string): string | undefined {
+  const match = UNPRINTABLE.exec(text);
+  if (!match) return undefined;
+
+  const char = match[0];
+  const codePoint = `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  // Counted in code points, as a user counts characters, not in UTF-16 code units.
+  const where = `at position ${[...text.slice(0, match.index)].length + 1}`;
+  if (/\p{Cs}/u.test(char)) {
+    return `must be valid Unicode text, but has a lone surrogate ${codePoint} ${where} (not well-formed UTF-16)`;
+  }
+  if (/\p{Cc}/u.test(char)) {
+    return `must not contain control characters, but has ${codePoint} ${where}`;
+  }
+  if (/\p{Cf}/u.test(char)) {
+    return `must not contain invisible format characters such as bidi overrides or zero-width spaces, but has ${codePoint} ${where}`;
+  }
+  return `must be one line, but has the line or paragraph separator ${codePoint} ${where}`;
+}
 
 // DHT22, the finer of the two supported sensors, resolves 0.1 °C and 0.1 %RH.
 const roundToSensorResolution = (value: number) => Math.round(value * 10) / 10;
