@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema } from './reading';
+import { idSchema, printableTextSchema, roomSchema } from './reading';
 
 export const RUN_OUTCOMES = ['ok', 'partial', 'failed'] as const;
 export const SENSOR_STATUSES = ['ok', 'read_failed', 'rejected', 'stuck', 'misconfigured'] as const;
@@ -12,16 +12,18 @@ const countSchema = z.number().int().nonnegative();
  */
 export const heartbeatSchema = z.strictObject({
   deviceId: idSchema,
-  runId: z.string().min(1).max(64),
+  runId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, {
+    message: 'must be 1-64 characters of letters, digits, ".", "_", ":" or "-", such as a UUID',
+  }),
   startedAt: z.iso.datetime(),
   finishedAt: z.iso.datetime(),
   outcome: z.enum(RUN_OUTCOMES),
-  collectorVersion: z.string().min(1).max(32),
+  collectorVersion: printableTextSchema(32),
   sensors: z
     .array(
       z.strictObject({
         sensorId: idSchema,
-        room: z.string().min(1).max(64),
+        room: roomSchema,
         status: z.enum(SENSOR_STATUSES),
         /** Rejected attempts in this run, by reason (`out_of_range`, `spike`, `invalid`, ...). */
         rejections: z.record(z.string().regex(/^[a-z_]{1,32}$/), countSchema),

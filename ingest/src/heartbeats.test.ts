@@ -117,6 +117,40 @@ describe('POST /heartbeats', () => {
     );
   });
 
+  it('rejects a room with hidden characters', async () => {
+    const sensors = [
+      { sensorId: 'dht22-a', room: 'Att\u0000ic\n\u202e<script>', status: 'ok', rejections: {} },
+      { sensorId: 'dht22-b', room: 'Hall\u202e', status: 'ok', rejections: {} },
+    ];
+
+    const response = await send(heartbeat({ runId: 'run-hidden', sensors }));
+
+    expect(response.status).toBe(400);
+    expect(response.json.problems).toEqual([
+      {
+        path: 'sensors.0.room',
+        message: 'must not contain control characters, but has U+0000 at position 4',
+      },
+      {
+        path: 'sensors.1.room',
+        message:
+          'must not contain invisible format characters such as bidi overrides or zero-width spaces, but has U+202E at position 5',
+      },
+    ]);
+  });
+
+  it('rejects an unsafe run id', async () => {
+    const response = await send(heartbeat({ runId: 'run 1\n<b>' }));
+
+    expect(response.status).toBe(400);
+    expect(response.json.problems).toEqual([
+      {
+        path: 'runId',
+        message: 'must be 1-64 characters of letters, digits, ".", "_", ":" or "-", such as a UUID',
+      },
+    ]);
+  });
+
   it('answers 400 listing each problem', async () => {
     const response = await send(
       heartbeat({ outcome: 'great', finishedAt: '2026-01-31T08:14:00Z', spool: { depth: -1, dropped: 0 } }),
