@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger, Reading } from '../../core/src/index';
 import { readingSchema } from '../../core/src/reading';
@@ -6,10 +6,11 @@ import { systemClock } from './clock';
 import type { CollectorConfig } from './config';
 import type { SensorDriver } from './drivers/driver';
 import { type Recording, loadRecording, rowIndexAt } from './drivers/recording';
+import { writeFileAtomic } from './files';
 import { createReplayDriver } from './drivers/replay';
 import { applyReadPolicy } from './read-policy';
 import { runCollector } from './run';
-import { loadDeviceState, recordAccepted, saveDeviceState } from './sensor-state';
+import { type SensorState, loadDeviceState, recordAccepted, saveDeviceState } from './sensor-state';
 import { Spool } from './spool';
 import { noMetrics, noTracing } from './telemetry';
 import { COLLECTOR_VERSION } from './version';
@@ -29,6 +30,10 @@ export interface SimulatedCollectorOptions {
 const BACKFILL_STEP_MS = 5 * 60_000;
 const READ_ATTEMPTS = 3;
 const BACKFILL_MARKER = 'backfilled.json';
+// The end time of the backfill, written before anything is spooled. A start killed before the
+// marker is written backfills again from the same time, so it spools the same readings with the
+// same ids, and ingest stores each of them once.
+const BACKFILL_PLAN = 'backfill-plan.json';
 
 /**
  * Runs the real collector on recorded data: on first start it backfills `backfillDays` of
@@ -45,10 +50,8 @@ export async function startSimulatedCollector(
   for (const sensor of options.sensors) {
     if (!recordings.has(sensor.csvPath)) recordings.set(sensor.csvPath, loadRecording(sensor.csvPath));
   }
-  const markerPath = join(options.stateDir, BACKFILL_MARKER);
-  if (!existsSync(markerPath)) {
-    const count = backfill(options, config, recordings);
-    writeFileSync(markerPath, `${JSON.stringify({ at: new Date().toISOString(), readings: count })}\n`);
+  const count = backfillOnce(options, config, recordings, Date.now());
+  if (count !== undefined) {
     options.logger.info({ device_id: options.deviceId, readings: count }, 'backfill spooled');
   }
 
@@ -91,7 +94,7 @@ export async function startSimulatedCollector(
   };
 }
 
-function simulatedConfig(options: SimulatedCollectorOptions): CollectorConfig {
+export function simulatedConfig(options: SimulatedCollectorOptions): CollectorConfig {
   return Object.freeze({
     deviceId: options.deviceId,
     endpoint: options.endpoint,
@@ -116,19 +119,55 @@ function simulatedConfig(options: SimulatedCollectorOptions): CollectorConfig {
   });
 }
 
+/**
+ * Spools the backfill unless `stateDir` marks it done, and returns how many readings it spooled
+ * (undefined when it was done before). The backfill ends at the time in `backfill-plan.json`,
+ * written on the first try as `nowMs`, so every retry after a crash spools the same readings.
+ */
+export function backfillOnce(
+  options: SimulatedCollectorOptions,
+  config: CollectorConfig,
+  recordings: Map<string, Recording>,
+  nowMs: number,
+): number | undefined {
+  const markerPath = join(options.stateDir, BACKFILL_MARKER);
+  if (existsSync(markerPath)) return undefined;
+
+  const planPath = join(options.stateDir, BACKFILL_PLAN);
+  const endMs = readBackfillEnd(planPath) ?? nowMs;
+  writeFileAtomic(planPath, `${JSON.stringify({ endAt: new Date(endMs).toISOString() })}\n`);
+  const count = backfill(options, config, recordings, endMs);
+  writeFileAtomic(markerPath, `${JSON.stringify({ at: new Date(endMs).toISOString(), readings: count })}\n`);
+
+  return count;
+}
+
+function readBackfillEnd(planPath: string): number | undefined {
+  try {
+    const plan = JSON.parse(readFileSync(planPath, 'utf8')) as { endAt?: unknown };
+    const endMs = typeof plan.endAt === 'string' ? Date.parse(plan.endAt) : Number.NaN;
+    return Number.isNaN(endMs) ? undefined : endMs;
+  } catch {
+    // No plan yet: this is the first try. writeFileAtomic never leaves a partial plan.
+    return undefined;
+  }
+}
+
 /** Spools the time-shifted recording for every sensor; returns how many readings it spooled. */
 function backfill(
   options: SimulatedCollectorOptions,
   config: CollectorConfig,
   recordings: Map<string, Recording>,
+  nowMs: number,
 ): number {
-  const nowMs = Date.now();
   const startMs = nowMs - options.backfillDays * 86_400_000;
   const state = loadDeviceState(options.stateDir);
   const readings: Reading[] = [];
   for (const sensor of options.sensors) {
     const recording = recordings.get(sensor.csvPath)!;
-    const sensorState = (state[sensor.sensorId] ??= {});
+    // A fresh state, not one a killed earlier try saved, so each try applies the same checks.
+    const sensorState: SensorState = {};
+    state[sensor.sensorId] = sensorState;
     const cursor = { index: rowIndexAt(recording, sensor.startOffset) };
     const driverRows = recording.rows;
     let previousOffsetMs = driverRows[cursor.index]!.offsetMs;
