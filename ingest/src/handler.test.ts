@@ -210,6 +210,25 @@ describe('reading checks', () => {
     expect(await storedTakenAt('checks')).toEqual(['2026-01-31T08:04:00.000Z']);
   });
 
+  it('rejects raw values out of range', async () => {
+    const body = batch(
+      reading('raw', 0, { raw: { temperature: 500, humidity: 45 } }),
+      reading('raw', 1, { raw: { temperature: 21.5, humidity: -7 } }),
+      reading('raw', 2, { raw: { temperature: 80, humidity: 100 } }),
+    );
+
+    const response = await post('v1', body);
+
+    expect(response.status).toBe(200);
+    expect(response.json.stored).toBe(1);
+    const rejected = response.json.rejected as { reason: string; message: string }[];
+    expect(rejected.map((rejection) => [rejection.reason, rejection.message])).toEqual([
+      ['out_of_range', 'raw temperature 500 °C is outside the physical range -40 to 80 °C'],
+      ['out_of_range', 'raw humidity -7 %RH is outside the physical range 0 to 100 %RH'],
+    ]);
+    expect(await storedTakenAt('raw')).toEqual(['2026-01-31T08:02:00.000Z']);
+  });
+
   it('stores values at the sensor resolution', async () => {
     await post('v1', batch(reading('resolution', 0, { temperature: 21.299999999999997 })));
 

@@ -87,17 +87,30 @@ function checkReading(
     };
   }
 
+  return (
+    checkRange(reading.temperature, reading.humidity, '') ??
+    (reading.raw && checkRange(reading.raw.temperature, reading.raw.humidity, 'raw '))
+  );
+}
+
+// The raw values are checked too: a calibration offset can bring an impossible sensor value back
+// into range, and a sensor that returns 500 °C is broken whatever the offset.
+function checkRange(
+  temperatureValue: number,
+  humidityValue: number,
+  label: '' | 'raw ',
+): Omit<Rejection, 'id'> | undefined {
   const { temperature, humidity } = PHYSICAL_RANGE;
-  if (reading.temperature < temperature.min || reading.temperature > temperature.max) {
+  if (temperatureValue < temperature.min || temperatureValue > temperature.max) {
     return {
       reason: 'out_of_range',
-      message: `temperature ${reading.temperature} °C is outside the physical range ${temperature.min} to ${temperature.max} °C`,
+      message: `${label}temperature ${temperatureValue} °C is outside the physical range ${temperature.min} to ${temperature.max} °C`,
     };
   }
-  if (reading.humidity < humidity.min || reading.humidity > humidity.max) {
+  if (humidityValue < humidity.min || humidityValue > humidity.max) {
     return {
       reason: 'out_of_range',
-      message: `humidity ${reading.humidity} %RH is outside the physical range ${humidity.min} to ${humidity.max} %RH`,
+      message: `${label}humidity ${humidityValue} %RH is outside the physical range ${humidity.min} to ${humidity.max} %RH`,
     };
   }
   return undefined;
