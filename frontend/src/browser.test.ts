@@ -193,3 +193,53 @@ describe('dashboard in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 });
+
+describe('long ids in Chromium', () => {
+  // The longest ids the contract allows: 63 characters without a break opportunity.
+  const LONG_DEVICE = `pi-${'d'.repeat(60)}`;
+  const LONG_SENSOR = `dht22-${'s'.repeat(57)}`;
+
+  beforeAll(async () => {
+    await harness.store.putReadings([
+      readingSchema.parse({
+        deviceId: LONG_DEVICE,
+        sensorId: LONG_SENSOR,
+        room: 'Long ids',
+        takenAt: '2026-01-31T11:55:00.000Z',
+        temperature: 19,
+        humidity: 50,
+      }),
+    ]);
+  });
+
+  it('wraps them inside their card', async () => {
+    await page.goto(`${baseUrl}/`);
+
+    const boxes = await page.locator('.card').evaluateAll((cards) =>
+      cards.map((card) => {
+        const source = card.querySelector('.source')!;
+        const cardBox = card.getBoundingClientRect();
+        const sourceBox = source.getBoundingClientRect();
+        return {
+          sourceId: source.textContent,
+          sourceInside: sourceBox.left >= cardBox.left && sourceBox.right <= cardBox.right,
+          sourceScrolls: source.scrollWidth > source.clientWidth,
+          left: cardBox.left,
+          right: cardBox.right,
+        };
+      }),
+    );
+
+    expect(boxes.map((box) => box.sourceId)).toContain(`${LONG_DEVICE} / ${LONG_SENSOR}`);
+    for (const box of boxes) {
+      expect(box.sourceInside).toBe(true);
+      expect(box.sourceScrolls).toBe(false);
+    }
+    // Cards of one row stay side by side: each ends before the next one starts.
+    const lefts = boxes.map((box) => box.left).sort((a, b) => a - b);
+    const rights = boxes.map((box) => box.right).sort((a, b) => a - b);
+    for (let index = 1; index < boxes.length; index++) {
+      expect(rights[index - 1]).toBeLessThanOrEqual(lefts[index]!);
+    }
+  });
+});
