@@ -46,6 +46,20 @@ describe('local API gateway', () => {
     expect(response.status).toBe(403);
   });
 
+  it('passes bytes that are not UTF-8 as base64', async () => {
+    const body = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
+
+    await fetch(`${url}/readings`, {
+      method: 'POST',
+      headers: { 'x-api-key': device.apiKey, 'content-type': 'application/json' },
+      body,
+    });
+
+    const event = received.at(-1)!;
+    expect(event.isBase64Encoded).toBe(true);
+    expect(event.body).toBe('e//+fQ==');
+  });
+
   it('passes a REST proxy event with the key identity', async () => {
     const response = await fetch(`${url}/readings?dry=1`, {
       method: 'POST',

@@ -90,8 +90,8 @@ function collectHeaders(request: IncomingMessage): Record<string, string[]> {
   return headers;
 }
 
-/** Reads the body as UTF-8, or returns undefined once it passes API Gateway's limit. */
-async function readBody(request: IncomingMessage): Promise<string | undefined> {
+/** Reads the body, or returns undefined once it passes API Gateway's limit. */
+async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
@@ -102,7 +102,7 @@ async function readBody(request: IncomingMessage): Promise<string | undefined> {
     }
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function stringHeaders(headers: APIGatewayProxyResult['headers']): Record<string, string> {

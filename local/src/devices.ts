@@ -4,23 +4,42 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, idSchema } from '../../core/src/index';
 
-/** A simulated Pi as the local API gateway knows it: its device id and its API key. */
+/** A device registered with the local API gateway: its id and its API key. */
 export interface LocalDevice {
   deviceId: string;
   apiKey: string;
-  /** What API Gateway puts in `requestContext.identity.apiKeyId`; ingest maps it to the device. */
+  /** The key's id, sent in `requestContext.identity.apiKeyId`; ingest maps it to the device. */
   apiKeyId: string;
 }
 
-const devicesSchema = z.array(
-  z.strictObject({
-    deviceId: idSchema,
-    apiKey: z.string().min(20),
-    apiKeyId: z.string().min(1),
-  }),
-);
+const devicesSchema = z
+  .array(
+    z.strictObject({
+      deviceId: idSchema,
+      apiKey: z.string().min(20, { message: 'must be at least 20 characters' }),
+      apiKeyId: z.string().min(1),
+    }),
+  )
+  .min(1, { message: 'must list at least one device' })
+  .superRefine((devices, context) => {
+    for (const field of ['deviceId', 'apiKey', 'apiKeyId'] as const) {
+      const seen = new Set<string>();
+      devices.forEach((device, index) => {
+        if (seen.has(device[field])) {
+          context.addIssue({ code: 'custom', path: [index, field], message: 'is used by an earlier device' });
+        }
+        seen.add(device[field]);
+      });
+    }
+  });
 
-/** The three simulated Pis, one room each. */
+/** Returns the path of the devices file in `dataDir`. */
+export const devicesFile = (dataDir: string) => path.join(dataDir, 'devices.json');
+
+/**
+ * The three simulated Pis, one room each. A device in the devices file that is not listed here
+ * gets no simulated collector, so a collector of your own can use its key.
+ */
 export const SIMULATED_DEVICES = [
   { deviceId: 'pi-living', sensorId: 'living-dht11', room: 'Living room', startOffset: 0 },
   { deviceId: 'pi-bedroom', sensorId: 'bedroom-dht11', room: 'Bedroom', startOffset: 1 / 3 },
@@ -42,7 +61,7 @@ export function generateDevices(): LocalDevice[] {
  * collectors' spools and the gateway agree on keys across restarts.
  */
 export async function loadOrCreateDevices(dataDir: string): Promise<LocalDevice[]> {
-  const file = path.join(dataDir, 'devices.json');
+  const file = devicesFile(dataDir);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -54,21 +73,32 @@ export async function loadOrCreateDevices(dataDir: string): Promise<LocalDevice[
     return devices;
   }
 
-  const parsed = devicesSchema.safeParse(parseJson(text));
-  if (!parsed.success) {
-    const problem = parsed.error.issues[0];
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
     throw new ConfigError(
-      `${file} is not a valid devices list (${problem?.path.join('.')}: ${problem?.message}); delete it and the next start writes a new one`,
+      `${file} is not valid JSON (${(error as Error).message}); fix it, or delete it and the next start writes a new one`,
+    );
+  }
+  const parsed = devicesSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `  ${formatPath(issue.path)} ${issue.message}`,
+    );
+    throw new ConfigError(
+      `${file} is not a valid devices list; fix it, or delete it and the next start writes a new one:\n${problems.join('\n')}`,
     );
   }
 
   return parsed.data;
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+// [1, 'apiKey'] reads as `[1].apiKey`, the way the entry is found in the file.
+function formatPath(path: PropertyKey[]): string {
+  if (path.length === 0) return 'the list';
+  return path
+    .map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`))
+    .join('')
+    .replace(/^\./, '');
 }

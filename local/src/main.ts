@@ -9,6 +9,7 @@ import { startLocalStack } from './stack';
 const STOP_TIMEOUT_MS = 10_000;
 // Signals closer together than this are one Ctrl-C delivered by several processes.
 const REPEATED_SIGNAL_MS = 1_000;
+const PARENT_CHECK_MS = 1_000;
 
 const program = new Command('npm start --')
   .description('Runs hometemp on this machine: DynamoDB (dynalite), ingest, the dashboard and three simulated Pis.')
@@ -22,6 +23,9 @@ const program = new Command('npm start --')
   .option('--recording <csv>', 'recorded DHT readings the simulated Pis replay', DEFAULTS.recording)
   .option('--log-level <level>', 'debug, info, warn or error', DEFAULTS.logLevel)
   .showHelpAfterError();
+
+// npm sets this for the scripts it runs.
+const runByNpm = process.env.npm_lifecycle_event === 'start';
 
 async function main() {
   program.parse();
@@ -46,7 +50,7 @@ async function main() {
       '',
       `hometemp is running`,
       `  dashboard  ${stack.dashboardUrl}`,
-      `  ingest API ${stack.apiUrl} (API Gateway stand-in; keys in ${config.inMemory ? 'memory' : `${config.dataDir}/devices.json`})`,
+      `  ingest API ${stack.apiUrl} (API Gateway stand-in; device keys in ${stack.devicesFile})`,
       `  data       ${config.inMemory ? 'in memory, gone on exit' : config.dataDir}`,
       'Press Ctrl-C to stop.',
       '',
@@ -78,6 +82,14 @@ async function main() {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // npm 11 does not pass SIGTERM on to the script it runs: when npm is stopped that way, this
+  // process is re-parented and would keep the ports and the data folder. Stop with npm.
+  if (runByNpm) {
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) void shutdown('npm exited');
+    }, PARENT_CHECK_MS).unref();
+  }
 }
 
 main().catch((error: unknown) => {

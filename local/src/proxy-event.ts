@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { LocalDevice } from './devices';
 
@@ -8,7 +9,7 @@ export interface IncomingRequest {
   query: URLSearchParams;
   /** Header names as received; repeated headers keep every value. */
   headers: Record<string, string[]>;
-  body: string;
+  body: Buffer;
   sourceIp: string;
   requestId: string;
   receivedAt: Date;
@@ -16,7 +17,8 @@ export interface IncomingRequest {
 
 /**
  * Builds the REST API (v1) proxy event API Gateway hands the ingest Lambda: the same fields, an
- * API key identity, and a text body (`isBase64Encoded: false`, as for a JSON media type).
+ * API key identity, and the body as text, or base64-encoded when it is not valid UTF-8 (as API
+ * Gateway does for a binary media type), so ingest sees the bytes that were sent.
  */
 export function toProxyEvent(request: IncomingRequest, device: LocalDevice): APIGatewayProxyEvent {
   const single = (values: Record<string, string[]>) =>
@@ -24,6 +26,8 @@ export function toProxyEvent(request: IncomingRequest, device: LocalDevice): API
   const query: Record<string, string[]> = {};
   for (const [name, value] of request.query) (query[name] ??= []).push(value);
   const hasQuery = Object.keys(query).length > 0;
+  const text = isUtf8(request.body);
+  const body = request.body.length > 0 ? request.body.toString(text ? 'utf8' : 'base64') : null;
 
   return {
     resource: request.path,
@@ -35,8 +39,8 @@ export function toProxyEvent(request: IncomingRequest, device: LocalDevice): API
     multiValueQueryStringParameters: hasQuery ? query : null,
     pathParameters: null,
     stageVariables: null,
-    body: request.body === '' ? null : request.body,
-    isBase64Encoded: false,
+    body,
+    isBase64Encoded: !text,
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',

@@ -19,10 +19,11 @@ import { startSimulatedCollector } from '../../device/src/index';
 import { createApp } from '../../frontend/src/index';
 import { createIngestHandler } from '../../ingest/src/index';
 import { type ProxyHandler, createApiGateway } from './api-gateway';
+import { lockDataDir } from './data-dir-lock';
+import { devicesFile } from './devices';
 import {
   type LocalDevice,
   SIMULATED_DEVICES,
-  generateDevices,
   loadOrCreateDevices,
 } from './devices';
 
@@ -31,7 +32,7 @@ export interface LocalStackOptions {
   /** 0 picks a free port. */
   dashboardPort: number;
   apiPort: number;
-  /** Where DynamoDB data, device keys and collector state live; in memory when absent. */
+  /** Folder for DynamoDB data, device keys and collector state; a temporary one when absent. */
   dataDir?: string;
   recordingPath: string;
   backfillDays: number;
@@ -45,6 +46,8 @@ export interface LocalStack {
   dashboardUrl: string;
   apiUrl: string;
   devices: LocalDevice[];
+  /** The devices file with each simulated Pi's API key, for pointing a collector of your own. */
+  devicesFile: string;
   stop(): Promise<void>;
 }
 
@@ -64,6 +67,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 
   try {
+    if (options.dataDir) stops.push(await lockDataDir(options.dataDir));
     const stateDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'hometemp-')));
     if (!options.dataDir) stops.push(() => rm(stateDir, { recursive: true, force: true }));
 
@@ -76,9 +80,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await ensureTable(client, TABLE_NAME);
     const store = new ReadingStore(client, TABLE_NAME);
 
-    const devices = options.dataDir
-      ? await loadOrCreateDevices(options.dataDir)
-      : generateDevices();
+    const devices = await loadOrCreateDevices(stateDir);
     const handler = createIngestHandler({
       client,
       tableName: TABLE_NAME,
@@ -88,15 +90,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const gateway = createApiGateway({ devices, handler, logger });
     const apiPort = await listen(gateway, options.apiPort, options.host);
     stops.push(() => close(gateway));
-    const apiUrl = `http://${options.host}:${apiPort}`;
+    const apiUrl = httpUrl(options.host, apiPort);
 
     const app = createApp({ store, logger: loggerOf('frontend') });
     const dashboard = createAdaptorServer({ fetch: app.fetch }) as Server;
     const dashboardPort = await listen(dashboard, options.dashboardPort, options.host);
     stops.push(() => close(dashboard));
 
-    for (const device of devices) {
-      const simulated = SIMULATED_DEVICES.find((entry) => entry.deviceId === device.deviceId)!;
+    for (const simulated of SIMULATED_DEVICES) {
+      const device = devices.find((entry) => entry.deviceId === simulated.deviceId);
+      if (!device) {
+        logger.warn({ device_id: simulated.deviceId }, 'device not in the devices file; not simulated');
+        continue;
+      }
       const collector = await startSimulatedCollector({
         deviceId: device.deviceId,
         apiKey: device.apiKey,
@@ -117,7 +123,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stops.push(() => collector.stop());
     }
 
-    return { dashboardUrl: `http://${options.host}:${dashboardPort}`, apiUrl, devices, stop };
+    return {
+      dashboardUrl: httpUrl(options.host, dashboardPort),
+      apiUrl,
+      devices,
+      devicesFile: devicesFile(stateDir),
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
@@ -142,6 +154,11 @@ async function listen(server: Server, port: number, host: string): Promise<numbe
   });
 
   return (server.address() as AddressInfo).port;
+}
+
+/** Builds the URL of a loopback server; an IPv6 address goes in brackets. */
+function httpUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 function close(server: Server): Promise<void> {
