@@ -162,6 +162,13 @@ describe('GET /api/sensors/:deviceId/:sensorId/readings', () => {
     expect(body.readingCount).toBe(2);
   });
 
+  it('accepts maxPoints with leading zeros', async () => {
+    const response = await app.request(`${path}?maxPoints=007`);
+
+    expect(response.status).toBe(200);
+    expect((await response.json()).bucketSeconds).toBe(21_600);
+  });
+
   it.each([
     [
       'from=yesterday',
@@ -177,7 +184,10 @@ describe('GET /api/sensors/:deviceId/:sensorId/readings', () => {
     ],
     ['maxPoints=1', [{ path: 'maxPoints', message: 'must be at least 2' }]],
     ['maxPoints=5000', [{ path: 'maxPoints', message: 'must be at most 2000' }]],
-    ['maxPoints=ten', [{ path: 'maxPoints', message: 'must be a whole number' }]],
+    ...['ten', '0x10', '1e3', '%2010', '10.5', '-5', ''].map((value) => [
+      `maxPoints=${value}`,
+      [{ path: 'maxPoints', message: 'must be a whole number in decimal digits, such as 500' }],
+    ]),
     ['form=2026-01-31T10:00:00Z', [{ path: '(query)', message: 'Unrecognized key: "form"' }]],
   ])('rejects ?%s with 400', async (query, problems) => {
     const response = await app.request(`${path}?${query}`);

@@ -24,6 +24,18 @@ const instantSchema = z.iso
   .datetime({ offset: true, message: 'must be an ISO 8601 time such as 2026-01-31T08:15:00Z' })
   .transform((value) => new Date(value));
 
+// Only ASCII digits: `Number()` would also take " 10", "0x10" and "1e3".
+const maxPointsSchema = z
+  .string()
+  .regex(/^[0-9]+$/, { message: 'must be a whole number in decimal digits, such as 500' })
+  .transform(Number)
+  .pipe(
+    z
+      .number()
+      .min(2, { message: 'must be at least 2' })
+      .max(MAX_POINTS_LIMIT, { message: `must be at most ${MAX_POINTS_LIMIT}` }),
+  );
+
 /**
  * Builds the schema of `?from=&to=&maxPoints=`. Unset `to` is `now()`, unset `from` is 24 h
  * before `to`, and the range must run forwards and span at most {@link MAX_RANGE_DAYS} days.
@@ -33,12 +45,7 @@ export function readingsQuerySchema(now: () => Date) {
     .strictObject({
       from: instantSchema.optional(),
       to: instantSchema.optional(),
-      maxPoints: z.coerce
-        .number({ message: 'must be a whole number' })
-        .int({ message: 'must be a whole number' })
-        .min(2, { message: 'must be at least 2' })
-        .max(MAX_POINTS_LIMIT, { message: `must be at most ${MAX_POINTS_LIMIT}` })
-        .default(DEFAULT_MAX_POINTS),
+      maxPoints: maxPointsSchema.default(DEFAULT_MAX_POINTS),
     })
     .transform((query, context) => {
       const to = query.to ?? now();
