@@ -162,6 +162,18 @@ describe('GET /api/sensors/:deviceId/:sensorId/readings', () => {
     expect(body.readingCount).toBe(2);
   });
 
+  it('accepts an offset whose + was not encoded', async () => {
+    const query = 'from=2026-01-31T12:50:00+01:00&to=2026-01-31T13:00:00.000+01:00';
+
+    const response = await app.request(`${path}?${query}`);
+
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.from).toBe('2026-01-31T11:50:00.000Z');
+    expect(body.to).toBe('2026-01-31T12:00:00.000Z');
+    expect(body.readingCount).toBe(2);
+  });
+
   it('accepts maxPoints with leading zeros', async () => {
     const response = await app.request(`${path}?maxPoints=007`);
 
@@ -188,6 +200,10 @@ describe('GET /api/sensors/:deviceId/:sensorId/readings', () => {
       `maxPoints=${value}`,
       [{ path: 'maxPoints', message: 'must be a whole number in decimal digits, such as 500' }],
     ]),
+    [
+      'from=2026-01-31T12:50:00 01',
+      [{ path: 'from', message: 'must be an ISO 8601 time such as 2026-01-31T08:15:00Z' }],
+    ],
     ['form=2026-01-31T10:00:00Z', [{ path: '(query)', message: 'Unrecognized key: "form"' }]],
   ])('rejects ?%s with 400', async (query, problems) => {
     const response = await app.request(`${path}?${query}`);

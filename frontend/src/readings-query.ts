@@ -20,8 +20,20 @@ const MAX_RANGE_MS = MAX_RANGE_DAYS * 24 * 3_600_000;
 /** The `:deviceId/:sensorId` path parameters of the sensor page and its API. */
 export const sensorParamsSchema = z.object({ deviceId: idSchema, sensorId: idSchema });
 
-const instantSchema = z.iso
-  .datetime({ offset: true, message: 'must be an ISO 8601 time such as 2026-01-31T08:15:00Z' })
+// In a query string "+" decodes to a space, so an offset sent unencoded, as in
+// `from=2026-01-31T08:00:00+01:00`, arrives as "2026-01-31T08:00:00 01:00". A space followed by
+// hh:mm after the time can only have been a "+", so it is read as one.
+const SPACE_DECODED_OFFSET = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:\d{2})$/;
+
+const instantSchema = z
+  .string()
+  .transform((value) => value.replace(SPACE_DECODED_OFFSET, '$1+$2'))
+  .pipe(
+    z.iso.datetime({
+      offset: true,
+      message: 'must be an ISO 8601 time such as 2026-01-31T08:15:00Z',
+    }),
+  )
   .transform((value) => new Date(value));
 
 // Only ASCII digits: `Number()` would also take " 10", "0x10" and "1e3".
