@@ -87,38 +87,124 @@ describe('hometemp-collector run', () => {
     );
     expect(result.code).toBe(3);
   });
+
+  it('exits 4 naming a state folder it cannot create', async () => {
+    const parent = join(folder(), 'not-a-folder');
+    writeFileSync(parent, '');
+    const stateDir = join(parent, 'state');
+    const path = writeTestConfig(validConfig('pi-test', stateDir));
+
+    const result = await cli(['run', '--config', path]);
+
+    expect(result.stderr).toBe(
+      `hometemp-collector: cannot create the state folder ${stateDir} (ENOTDIR); create it for the user that runs the collector (sudo install -d -m 700 -o hometemp ${stateDir}), run hometemp-collector install, or set stateDir in the config to a folder that user can write\n`,
+    );
+    expect(result.code).toBe(4);
+  });
 });
 
 describe('hometemp-collector install', () => {
-  it('writes the systemd units once', async () => {
+  const passwd = 'root:x:0:0:root:/root:/bin/bash\nhometemp:x:999:998::/nonexistent:/usr/sbin/nologin\n';
+  // A system root for --root: an /etc/passwd with the hometemp user, and a valid config.
+  const imageRoot = () => {
     const root = folder();
-    const args = ['install', '--scheduler', 'systemd', '--root', root, '--config', '/etc/hometemp/c.json'];
+    mkdirSync(join(root, 'etc'));
+    writeFileSync(join(root, 'etc/passwd'), passwd);
+    const configPath = join(root, 'my config.json');
+    writeFileSync(configPath, JSON.stringify(validConfig('pi-test', '/var/lib/hometemp-collector')));
 
-    const first = await cli(args);
-    const second = await cli(args);
+    return { root, configPath };
+  };
+
+  it('writes the systemd units once', async () => {
+    const { root } = imageRoot();
+    const args = ['install', '--scheduler', 'systemd', '--root', root, '--config', 'my config.json'];
+
+    const first = await runCli(bundle, args, { exitWithinMs: 10_000, cwd: root });
+    const second = await runCli(bundle, args, { exitWithinMs: 10_000, cwd: root });
     const service = readFileSync(join(root, 'etc/systemd/system/hometemp-collector.service'), 'utf8');
 
     expect(first.stdout).toBe(
-      `wrote ${join(root, 'etc/systemd/system/hometemp-collector.service')}, ${join(root, 'etc/systemd/system/hometemp-collector.timer')}\n`,
+      `wrote ${join(root, 'etc/systemd/system/hometemp-collector.service')}, ` +
+        `${join(root, 'etc/systemd/system/hometemp-collector.timer')}, ${join(root, 'var/lib/hometemp-collector')}\n`,
     );
     expect(second.stdout).toBe('nothing to change\n');
-    expect(service).toContain(`ExecStart=${bundle} run --config /etc/hometemp/c.json\n`);
-    expect(service).toContain('User=hometemp\n');
+    expect(service).toContain(
+      `ExecStart="${process.execPath}" --max-semi-space-size=1 "${bundle}" run --config "${root}/my config.json"\n`,
+    );
+    expect(service).toContain('User=hometemp\nStateDirectory=hometemp-collector\n');
   });
 
   it('writes a cron entry and removes it', async () => {
-    const root = folder();
+    const { root, configPath } = imageRoot();
     const cronPath = join(root, 'etc/cron.d/hometemp-collector');
 
-    await cli(['install', '--root', root, '--interval', '10']);
+    await cli(['install', '--root', root, '--interval', '10', '--config', configPath]);
     const entry = readFileSync(cronPath, 'utf8');
     const removed = await cli(['uninstall', '--root', root]);
     const again = await cli(['uninstall', '--root', root]);
 
-    expect(entry).toContain(`*/10 * * * * hometemp ${bundle} run --config /etc/hometemp/collector.json`);
+    expect(entry).toContain(
+      `*/10 * * * * hometemp '${process.execPath}' --max-semi-space-size=1 '${bundle}' run --config '${configPath}' 2>&1 | logger -t hometemp-collector\n`,
+    );
     expect(removed.stdout).toBe(`removed ${cronPath}\n`);
     expect(existsSync(cronPath)).toBe(false);
     expect(again.stdout).toBe('nothing to change\n');
+  });
+
+  it('replaces cron with the systemd timer', async () => {
+    const { root, configPath } = imageRoot();
+    await cli(['install', '--root', root, '--config', configPath]);
+
+    const result = await cli(['install', '--scheduler', 'systemd', '--root', root, '--config', configPath]);
+
+    expect(result.stdout).toBe(
+      `wrote ${join(root, 'etc/systemd/system/hometemp-collector.service')}, ${join(root, 'etc/systemd/system/hometemp-collector.timer')}\n` +
+        `removed ${join(root, 'etc/cron.d/hometemp-collector')}\n`,
+    );
+    expect(existsSync(join(root, 'etc/cron.d/hometemp-collector'))).toBe(false);
+  });
+
+  it('exits 2 for an unknown user', async () => {
+    const { root, configPath } = imageRoot();
+
+    const result = await cli(['install', '--root', root, '--config', configPath, '--user', 'nosuchuser']);
+
+    expect(result.stderr).toBe(
+      `hometemp-collector: --user: user "nosuchuser" is not in ${join(root, 'etc/passwd')}; create it (sudo useradd --system --groups gpio nosuchuser) or pass another with --user\n`,
+    );
+    expect(result.code).toBe(2);
+  });
+
+  it('exits 2 for a missing config', async () => {
+    const { root } = imageRoot();
+    const missing = join(root, 'missing.json');
+
+    const result = await cli(['install', '--root', root, '--config', missing]);
+
+    expect(result.stderr).toBe(
+      `hometemp-collector: cannot read the config file ${missing} (ENOENT); pass another with --config or HOMETEMP_CONFIG\n`,
+    );
+    expect(result.code).toBe(2);
+    expect(existsSync(join(root, 'etc/cron.d/hometemp-collector'))).toBe(false);
+  });
+
+  it('rejects a relative root', async () => {
+    const result = await runCli(bundle, ['install', '--root', 'relative-root'], { exitWithinMs: 10_000, cwd: '/tmp' });
+
+    expect(result.stderr).toBe(
+      "error: option '--root <path>' argument 'relative-root' is invalid. must be an absolute path, such as /tmp/relative-root\n",
+    );
+    expect(result.code).toBe(2);
+  });
+
+  it('rejects an interval that does not divide 60', async () => {
+    const result = await cli(['install', '--interval', '7', '--root', folder()]);
+
+    expect(result.stderr).toBe(
+      "error: option '--interval <minutes>' argument '7' is invalid. must divide the hour evenly, so the runs are evenly spaced: one of 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 minutes\n",
+    );
+    expect(result.code).toBe(2);
   });
 
   it('rejects an unknown scheduler', async () => {

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../../core/src/errors';
 import { createLogger } from '../../core/src/logger';
@@ -10,7 +10,15 @@ import { createDriver } from './drivers/create-driver';
 import type { SensorDriver } from './drivers/driver';
 import type { Recording } from './drivers/recording';
 import { LockHeldError, SpoolWriteError } from './errors';
-import { type Scheduler, TIMER_FILE, installSchedule, uninstallSchedule } from './install';
+import {
+  INTERVALS,
+  type Scheduler,
+  type SystemUser,
+  TIMER_FILE,
+  findUser,
+  installSchedule,
+  uninstallSchedule,
+} from './install';
 import { EXIT_CODES, runCollector } from './run';
 import { loadDeviceState, saveDeviceState } from './sensor-state';
 import { formatSummary } from './summary';
@@ -21,12 +29,21 @@ import { COLLECTOR_VERSION } from './version';
 // so a 15-minute cron never piles up processes waiting on an absent Agent.
 const EXIT_GRACE_MS = 2000;
 
-const positiveInteger = (value: string) => {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1 || number > 59) {
-    throw new InvalidArgumentError('must be a whole number of minutes from 1 to 59');
+const parseInterval = (value: string) => {
+  const minutes = Number(value);
+  if (!(INTERVALS as readonly number[]).includes(minutes)) {
+    throw new InvalidArgumentError(
+      `must divide the hour evenly, so the runs are evenly spaced: one of ${INTERVALS.join(', ')} minutes`,
+    );
   }
-  return number;
+  return minutes;
+};
+
+const parseRoot = (value: string) => {
+  if (!isAbsolute(value)) {
+    throw new InvalidArgumentError(`must be an absolute path, such as ${resolve(value)}`);
+  }
+  return value;
 };
 
 async function runCommand(options: { config?: string }) {
@@ -49,6 +66,7 @@ async function runCommand(options: { config?: string }) {
     ? startMetrics({ host: agentHost, port: config.datadog.dogstatsdPort, deviceId: config.deviceId, logger })
     : noMetrics;
 
+  createStateFolder(config.stateDir);
   const state = loadDeviceState(config.stateDir);
   const recordings = new Map<string, Recording>();
   const drivers = new Map<string, SensorDriver | Error>();
@@ -73,6 +91,20 @@ async function runCommand(options: { config?: string }) {
 
 const cursors = new Map<string, { index: number }>();
 
+function createStateFolder(stateDir: string) {
+  try {
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    throw new SpoolWriteError(
+      `cannot create the state folder ${stateDir} (${code}); create it for the user that runs the ` +
+        `collector (sudo install -d -m 700 -o hometemp ${stateDir}), run hometemp-collector install, ` +
+        'or set stateDir in the config to a folder that user can write',
+      { cause: error },
+    );
+  }
+}
+
 function saveReplayCursors(stateDir: string) {
   const replayed = [...cursors].filter(([, cursor]) => cursor.index > 0);
   if (replayed.length === 0) return;
@@ -81,25 +113,76 @@ function saveReplayCursors(stateDir: string) {
   saveDeviceState(stateDir, state);
 }
 
-function scheduleCommand(install: boolean, options: { scheduler: Scheduler; config: string; user: string; interval: number; root: string }) {
-  const command = realpathSync(process.argv[1]!);
+interface ScheduleOptions {
+  scheduler: Scheduler;
+  config: string;
+  user: string;
+  interval: number;
+  root: string;
+}
+
+function scheduleCommand(install: boolean, options: ScheduleOptions) {
   const onThisSystem = options.root === '/';
-  // A running timer is stopped before its unit files go, or systemd keeps starting it.
-  if (!install && onThisSystem && existsSync(join(options.root, TIMER_FILE))) {
+  // A running timer is stopped before its unit files go, or systemd keeps starting it. Installing
+  // cron removes the timer too, so only one scheduler starts the runs.
+  const removesTimer = !install || options.scheduler === 'cron';
+  if (removesTimer && onThisSystem && existsSync(join(options.root, TIMER_FILE))) {
     execFileSync('systemctl', ['disable', '--now', 'hometemp-collector.timer'], { stdio: 'inherit' });
   }
-  const paths = install
-    ? installSchedule({ scheduler: options.scheduler, command, configPath: options.config, user: options.user, intervalMinutes: options.interval, root: options.root })
-    : uninstallSchedule(options.root);
-  process.stdout.write(paths.length ? `${install ? 'wrote' : 'removed'} ${paths.join(', ')}\n` : 'nothing to change\n');
+  let written: string[] = [];
+  let removed: string[];
+  if (install) {
+    const configPath = resolve(options.config);
+    const config = loadConfig(configPath, {});
+    ({ written, removed } = installSchedule({
+      scheduler: options.scheduler,
+      nodePath: process.execPath,
+      command: realpathSync(process.argv[1]!),
+      configPath,
+      user: lookUpUser(options.user, options.root),
+      intervalMinutes: options.interval,
+      stateDir: config.stateDir,
+      root: options.root,
+    }));
+  } else {
+    removed = uninstallSchedule(options.root);
+  }
+  const lines = [
+    ...(written.length ? [`wrote ${written.join(', ')}`] : []),
+    ...(removed.length ? [`removed ${removed.join(', ')}`] : []),
+  ];
+  process.stdout.write(lines.length ? `${lines.join('\n')}\n` : 'nothing to change\n');
   // systemd must reload changed unit files; with --root the files are not the running system's.
-  const unitsChanged = paths.some((path) => path.endsWith('.service') || path.endsWith('.timer'));
+  const unitsChanged = [...written, ...removed].some((path) => path.endsWith('.service') || path.endsWith('.timer'));
   if (onThisSystem && unitsChanged) {
     execFileSync('systemctl', ['daemon-reload'], { stdio: 'inherit' });
-    if (install) execFileSync('systemctl', ['enable', '--now', 'hometemp-collector.timer'], { stdio: 'inherit' });
+    if (install && options.scheduler === 'systemd') {
+      execFileSync('systemctl', ['enable', '--now', 'hometemp-collector.timer'], { stdio: 'inherit' });
+    }
   }
 
   return EXIT_CODES.ok;
+}
+
+/** Finds the user with getent on this system, or in `<root>/etc/passwd` for an image. */
+function lookUpUser(name: string, root: string): SystemUser {
+  let passwd = '';
+  const source = root === '/' ? 'the user database (getent passwd)' : join(root, 'etc/passwd');
+  try {
+    passwd = root === '/'
+      ? execFileSync('getent', ['passwd', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      : readFileSync(source, 'utf8');
+  } catch {
+    // getent exits 2 for an unknown user; a missing passwd file has no users either.
+  }
+  const user = findUser(passwd, name);
+  if (!user) {
+    throw new ConfigError(
+      `--user: user "${name}" is not in ${source}; create it (sudo useradd --system --groups gpio ${name}) or pass another with --user`,
+    );
+  }
+
+  return user;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -122,8 +205,8 @@ async function main(argv: string[]): Promise<number> {
       .addOption(new Option('--scheduler <name>', 'what starts the runs').choices(['cron', 'systemd']).default('cron'))
       .option('-c, --config <path>', 'config file the scheduled run uses', DEFAULT_CONFIG_PATH)
       .option('--user <name>', 'user the run starts as (needs the gpio group)', 'hometemp')
-      .option('--interval <minutes>', 'minutes between runs', positiveInteger, 15)
-      .option('--root <path>', 'prefix for /etc, for images and tests', '/')
+      .option('--interval <minutes>', `minutes between runs: ${INTERVALS.join(', ')}`, parseInterval, 15)
+      .option('--root <path>', 'absolute prefix for /etc and /var, for images and tests', parseRoot, '/')
       .action((options) => {
         exitCode = scheduleCommand(install, options);
       });

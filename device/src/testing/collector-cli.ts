@@ -36,12 +36,13 @@ export interface CliResult {
 export function runCli(
   bundle: string,
   args: string[],
-  options: { exitWithinMs: number; env?: Record<string, string> },
+  options: { exitWithinMs: number; env?: Record<string, string>; cwd?: string },
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bundle, ...args], {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_PATH: NODE_MODULES, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: options.cwd,
     });
     let stdout = '';
     let stderr = '';
