@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../../core/src/errors';
-import { describeIssues, idSchema } from '../../core/src/reading';
+import { describeIssues, idSchema, roomSchema } from '../../core/src/reading';
 import { SENSOR_TYPES } from '../../core/src/sensor-types';
 
 /** Where `run` looks for its config file unless `--config` or `HOMETEMP_CONFIG` names another. */
@@ -16,7 +16,8 @@ const offsetSchema = z
 const sensorSchema = z
   .strictObject({
     id: idSchema,
-    room: z.string().trim().min(1).max(64),
+    // The reading contract's own rule, so a room the collector accepts is one ingest accepts.
+    room: roomSchema,
     type: z.enum(Object.keys(SENSOR_TYPES) as [keyof typeof SENSOR_TYPES], {
       message: 'must be "dht11" or "dht22"',
     }),
