@@ -42,3 +42,54 @@ describe('parseConfig sensors', () => {
     expect(parse(config).sensors[0]?.room).toBe('Kitchen');
   });
 });
+
+describe('parseConfig endpoint', () => {
+  it.each([
+    ['http://127.0.0.1:3000/'],
+    ['http://localhost:3000'],
+    ['http://[::1]:3000'],
+    ['https://abc.execute-api.eu-west-1.amazonaws.com/prod'],
+  ])('accepts %s', (endpoint) => {
+    expect(parse({ ...baseConfig, endpoint }).endpoint).toBe(endpoint);
+  });
+
+  it('rejects http to another host', () => {
+    expect(() => parse({ ...baseConfig, endpoint: 'http://abc.example/prod' })).toThrow(
+      'collector.json is invalid:\n  endpoint: must use https for abc.example, because http would send the API key in clear text; http is allowed only for localhost, 127.0.0.0/8 and [::1]',
+    );
+  });
+
+  it('rejects a query string', () => {
+    expect(() => parse({ ...baseConfig, endpoint: 'https://abc.example/prod?stage=1' })).toThrow(
+      'collector.json is invalid:\n  endpoint: must not contain a query string or fragment ("?stage=1"), because the collector appends /readings and /heartbeats to it',
+    );
+  });
+
+  it('rejects a fragment', () => {
+    expect(() => parse({ ...baseConfig, endpoint: 'https://abc.example/prod#top' })).toThrow(
+      'collector.json is invalid:\n  endpoint: must not contain a query string or fragment ("#top"), because the collector appends /readings and /heartbeats to it',
+    );
+  });
+
+  it('rejects credentials in the URL', () => {
+    expect(() => parse({ ...baseConfig, endpoint: 'https://user:secret@abc.example/prod' })).toThrow(
+      'collector.json is invalid:\n  endpoint: must not contain a user name or password, which would end up in logs; the collector authenticates with apiKey',
+    );
+  });
+});
+
+describe('parseConfig unknown fields', () => {
+  it('names an unknown top-level field', () => {
+    expect(() => parse({ ...baseConfig, extra: 1 })).toThrow(
+      'collector.json is invalid:\n  extra: unknown field at the top level; check its spelling or remove it',
+    );
+  });
+
+  it('names an unknown sensor field', () => {
+    const config = { ...baseConfig, sensors: [{ ...baseConfig.sensors[0], gpio: 4 }] };
+
+    expect(() => parse(config)).toThrow(
+      'collector.json is invalid:\n  sensors.0.gpio: unknown field; check its spelling or remove it',
+    );
+  });
+});

@@ -51,7 +51,12 @@ const sensorSchema = z
 const configSchema = z
   .strictObject({
     deviceId: idSchema,
-    endpoint: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://abc.execute-api.eu-west-1.amazonaws.com/prod' }),
+    endpoint: z
+      .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://abc.execute-api.eu-west-1.amazonaws.com/prod' })
+      .superRefine((endpoint, context) => {
+        const problem = findEndpointProblem(new URL(endpoint));
+        if (problem) context.addIssue({ code: 'custom', message: problem });
+      }),
     apiKey: z.string().min(1).optional(),
     /** A file holding the API key, so the key can stay out of a world-readable config. */
     apiKeyFile: z.string().min(1).optional(),
@@ -117,6 +122,39 @@ const configSchema = z
     });
   });
 
+// The API key travels in a header, so plain http is safe only when the request never leaves
+// the machine.
+const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+function findEndpointProblem(url: URL): string | undefined {
+  if (url.username || url.password) {
+    return 'must not contain a user name or password, which would end up in logs; the collector authenticates with apiKey';
+  }
+  if (url.search || url.hash) {
+    return `must not contain a query string or fragment ("${url.search}${url.hash}"), because the collector appends /readings and /heartbeats to it`;
+  }
+  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.test(url.hostname)) {
+    return `must use https for ${url.hostname}, because http would send the API key in clear text; http is allowed only for localhost, 127.0.0.0/8 and [::1]`;
+  }
+
+  return undefined;
+}
+
+/** Lists zod's issues as config lines, naming each unknown field instead of its parent object. */
+function describeConfigIssues(error: z.ZodError): string[] {
+  return error.issues.flatMap((issue) => {
+    if (issue.code !== 'unrecognized_keys') {
+      return describeIssues(new z.ZodError([issue])).map(({ path, message }) => `${path}: ${message}`);
+    }
+    const parent = issue.path.map(String).join('.');
+    return issue.keys.map((key) =>
+      parent
+        ? `${parent}.${key}: unknown field; check its spelling or remove it`
+        : `${key}: unknown field at the top level; check its spelling or remove it`,
+    );
+  });
+}
+
 export type SensorConfig = z.output<typeof sensorSchema>;
 
 /** The validated collector config with the API key resolved and the Agent host settled. */
@@ -140,7 +178,7 @@ export function parseConfig(
   }
   const result = configSchema.safeParse(json);
   if (!result.success) {
-    const lines = describeIssues(result.error).map((issue) => `  ${issue.path}: ${issue.message}`);
+    const lines = describeConfigIssues(result.error).map((line) => `  ${line}`);
     throw new ConfigError(`${options.source} is invalid:\n${lines.join('\n')}`);
   }
   const { apiKey, apiKeyFile, ...rest } = result.data;
