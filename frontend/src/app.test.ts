@@ -333,6 +333,48 @@ describe('sensor page', () => {
   });
 });
 
+describe('wrong methods', () => {
+  it.each([
+    ['DELETE', '/api/sensors'],
+    ['POST', '/api/sensors/pi-hall/dht22/readings'],
+  ])('returns JSON 405 for %s %s', async (method, path) => {
+    const response = await app.request(path, { method });
+
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, HEAD');
+    expect(await response.json()).toEqual({
+      error: `${method} is not allowed on ${path}; use GET`,
+    });
+  });
+
+  it('returns an HTML 405 for pages', async () => {
+    const overview = await app.request('/', { method: 'POST' });
+    const sensorPage = await app.request('/sensors/pi-hall/dht22', { method: 'PATCH' });
+    const asset = await app.request('/assets/app.css', { method: 'DELETE' });
+    const health = await app.request('/health', { method: 'PUT' });
+
+    expect(overview.status).toBe(405);
+    expect(overview.headers.get('allow')).toBe('GET, HEAD');
+    expect(await overview.text()).toContain('POST is not allowed on /; use GET.');
+    expect(sensorPage.status).toBe(405);
+    expect(asset.status).toBe(405);
+    expect(health.status).toBe(405);
+  });
+
+  it('still answers HEAD', async () => {
+    const response = await app.request('/api/sensors', { method: 'HEAD' });
+
+    expect(response.status).toBe(200);
+  });
+
+  it('returns 404 for an unknown path', async () => {
+    const response = await app.request('/api/rooms', { method: 'POST' });
+
+    expect(response.status).toBe(404);
+    expect(response.headers.get('allow')).toBeNull();
+  });
+});
+
 describe('unknown paths', () => {
   it('returns JSON 404 under /api', async () => {
     const response = await app.request('/api/rooms');

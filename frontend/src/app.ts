@@ -2,6 +2,7 @@ import { type Context, Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { type Logger, type ReadingStore, createLogger } from '../../core/src/index';
+import { methodNotAllowed } from './method-not-allowed';
 import { apiRoutes } from './api-routes';
 import { assetRoutes } from './assets';
 import { StoreReadError } from './errors';
@@ -61,6 +62,13 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.route('/', pageRoutes(source));
 
   app.notFound((c) => {
+    const allow = methodNotAllowed(c.req.method, c.req.path);
+    if (allow) {
+      c.header('Allow', allow);
+      const message = `${c.req.method} is not allowed on ${c.req.path}; use GET`;
+      if (isApiRequest(c)) return c.json({ error: message }, 405);
+      return c.html(renderMessagePage('Method not allowed', `${message}.`), 405);
+    }
     if (isApiRequest(c))
       return c.json({ error: `no endpoint at ${c.req.method} ${c.req.path}` }, 404);
     return c.html(renderMessagePage('Page not found', 'There is no page at this address.'), 404);
