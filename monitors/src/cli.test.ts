@@ -91,6 +91,28 @@ describe('hometemp-monitors', () => {
     expect(datadog.monitors.size).toBe(22);
   });
 
+  it('exits 2 on a name conflict, and 1 after apply', async () => {
+    const unowned = datadog.seed({ name: '[home] Attic is too hot', query: 'avg(last_5m):avg:system.load.1{*} > 1', options: { thresholds: { critical: 1 } } });
+    const plan = capture(env);
+
+    expect(await runCli(['sync', '--site', SITE], plan.context)).toBe(2);
+    expect(plan.err).toEqual([
+      [
+        '1 conflict(s): sync --apply cannot make Datadog match the site until they are resolved:',
+        `  monitor "[home] Attic is too hot" (id ${unowned.id}) exists with this name but is not managed by hometemp; rerun with --adopt to take it over, or rename it in Datadog`,
+      ].join('\n'),
+    ]);
+
+    const apply = capture(env);
+    expect(await runCli(['sync', '--site', SITE, '--apply'], apply.context)).toBe(1);
+    expect(apply.err[0]!.split('\n')[0]).toBe('error: 1 conflict(s) left unresolved, so Datadog does not match the site:');
+    expect(datadog.monitors.size).toBe(21);
+
+    const again = capture(env);
+    expect(await runCli(['sync', '--site', SITE, '--apply'], again.context)).toBe(1);
+    expect(again.out[0]!.split('\n').at(-1)).toBe('Plan: 0 to create, 0 to update, 0 to delete, 23 unchanged, 1 conflicts.');
+  });
+
   it('lists an over one-off downtime without creating it', async () => {
     const run = capture(env);
     run.context.now = () => new Date('2026-12-01T00:00:00Z');

@@ -20,6 +20,8 @@ export interface PlanEntry {
   id?: number;
   changes: FieldChange[];
   definition?: MonitorDefinition;
+  /** For a second managed monitor with the same `hometemp-id`: the id of the one that is kept. */
+  duplicateOf?: number;
 }
 
 export interface MonitorPlan {

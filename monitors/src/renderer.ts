@@ -1,6 +1,6 @@
 import type { CheckProblem } from './checks';
 import type { FieldChange, PlanEntry } from './plan';
-import type { SiteApplyResult, SitePlan } from './site-sync';
+import type { SiteApplyResult, SiteConflict, SitePlan } from './site-sync';
 import type { SlackResult } from './slack';
 import type { AppliedItem, ApplyResult, ValidationRejection } from './sync';
 
@@ -82,6 +82,30 @@ export function renderPlanJson(plan: SitePlan, prune: boolean): string {
     null,
     2,
   );
+}
+
+function conflictReason(conflict: SiteConflict): string {
+  if (conflict.duplicateOf !== undefined) {
+    return `has the same hometemp-id as monitor ${conflict.duplicateOf} (a clone made in the UI, or a create that was retried); rerun with --prune to delete it`;
+  }
+  if (conflict.kind === 'downtime') return 'exists but is not managed by hometemp; remove it in Datadog';
+  return `exists with this name but is not managed by hometemp; rerun with --adopt to take it over, or rename it in Datadog`;
+}
+
+/**
+ * Renders the conflicts that keep Datadog from matching the site. After `--apply` they are an
+ * error: everything else was applied, but a declared item still does not exist as declared.
+ */
+export function renderConflicts(conflicts: SiteConflict[], applied: boolean): string {
+  const heading = applied
+    ? `error: ${conflicts.length} conflict(s) left unresolved, so Datadog does not match the site:`
+    : `${conflicts.length} conflict(s): sync --apply cannot make Datadog match the site until they are resolved:`;
+  const lines = conflicts.map((conflict) => {
+    const id = conflict.id === undefined ? '' : ` (id ${conflict.id})`;
+    return `  ${conflict.kind} "${conflict.name}"${id} ${conflictReason(conflict)}`;
+  });
+
+  return [heading, ...lines].join('\n');
 }
 
 export function renderCheckProblems(problems: CheckProblem[]): string {

@@ -45,6 +45,30 @@ export async function fetchSitePlan(
   };
 }
 
+/** A declared monitor, downtime or dashboard that sync cannot make match Datadog. */
+export interface SiteConflict {
+  kind: 'monitor' | 'downtime' | 'dashboard';
+  name: string;
+  id?: number | string;
+  /** The managed item this one duplicates, for a second monitor with the same `hometemp-id`. */
+  duplicateOf?: number;
+}
+
+/** Lists every conflict of the plan: apply leaves these as they are, so Datadog still differs. */
+export function siteConflicts(plan: SitePlan): SiteConflict[] {
+  const parts = [
+    { kind: 'monitor' as const, entries: plan.monitors.entries },
+    { kind: 'downtime' as const, entries: plan.downtimes.entries },
+    { kind: 'dashboard' as const, entries: plan.dashboards.entries },
+  ];
+
+  return parts.flatMap(({ kind, entries }) =>
+    entries
+      .filter((entry) => entry.action === 'conflict')
+      .map((entry) => ({ kind, name: entry.name, id: entry.id, duplicateOf: 'duplicateOf' in entry ? entry.duplicateOf : undefined })),
+  );
+}
+
 /** True when applying the plan would change something in Datadog. */
 export function sitePlanHasChanges(plan: SitePlan, prune: boolean): boolean {
   return hasChanges(plan.monitors, prune) || resourceHasChanges(plan.downtimes, prune) || resourceHasChanges(plan.dashboards, prune);

@@ -5,13 +5,14 @@ import { generateMonitors } from '../definitions/generate';
 import {
   renderApplyResult,
   renderCheckProblems,
+  renderConflicts,
   renderPlan,
   renderPlanJson,
   renderRejections,
   renderSlackResult,
   slackSummary,
 } from '../renderer';
-import { applySitePlan, fetchSitePlan, sitePlanHasChanges } from '../site-sync';
+import { applySitePlan, fetchSitePlan, siteConflicts, sitePlanHasChanges } from '../site-sync';
 import { postToSlack } from '../slack';
 import { EXIT, loadSiteFile } from '../utils';
 import type { CommandContext } from './context';
@@ -34,7 +35,7 @@ const failedCount = (result: Awaited<ReturnType<typeof applySitePlan>>) =>
  * `sync`: checks locally, plans monitors, downtimes and the dashboard against Datadog (every
  * monitor to be written is validated there once), prints the plan, and with `apply` makes it
  * happen and posts a summary to Slack. Exit 0: nothing pending (or all applied); 2: changes
- * pending; 1: an error or a failed change.
+ * or conflicts pending; 1: an error, a failed change, or a conflict left after apply.
  */
 export async function runSync(options: SyncOptions, context: CommandContext): Promise<number> {
   const site = loadSiteFile(options.site);
@@ -54,16 +55,25 @@ export async function runSync(options: SyncOptions, context: CommandContext): Pr
   }
   context.stdout(options.json ? renderPlanJson(plan, options.prune) : renderPlan(plan, options.prune));
   const pending = sitePlanHasChanges(plan, options.prune);
-  if (!options.apply) return pending ? EXIT.changesPending : EXIT.ok;
-  if (!pending) return EXIT.ok;
-
-  const result = await applySitePlan(apis, plan, { prune: options.prune });
-  context.stdout(renderApplyResult(result));
-  const webhook = context.env.SLACK_WEBHOOK_URL;
-  if (webhook) {
-    const slack = await postToSlack(webhook, slackSummary(site.name, result));
-    (slack.failures.length > 0 ? context.stderr : context.stdout)(renderSlackResult(slack));
+  // A conflict means a declared item does not exist as declared: Datadog differs from the site.
+  const conflicts = siteConflicts(plan);
+  if (!options.apply) {
+    if (conflicts.length > 0) context.stderr(renderConflicts(conflicts, false));
+    return pending || conflicts.length > 0 ? EXIT.changesPending : EXIT.ok;
   }
 
-  return failedCount(result) > 0 ? EXIT.failure : EXIT.ok;
+  let failed = 0;
+  if (pending) {
+    const result = await applySitePlan(apis, plan, { prune: options.prune });
+    context.stdout(renderApplyResult(result));
+    const webhook = context.env.SLACK_WEBHOOK_URL;
+    if (webhook) {
+      const slack = await postToSlack(webhook, slackSummary(site.name, result));
+      (slack.failures.length > 0 ? context.stderr : context.stdout)(renderSlackResult(slack));
+    }
+    failed = failedCount(result);
+  }
+  if (conflicts.length > 0) context.stderr(renderConflicts(conflicts, true));
+
+  return failed > 0 || conflicts.length > 0 ? EXIT.failure : EXIT.ok;
 }
