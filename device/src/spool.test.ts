@@ -41,7 +41,27 @@ describe('Spool', () => {
     spool.append([{ n: 1 }]);
     spool.append([{ n: 2 }]);
 
-    expect(spool.load()).toEqual({ entries: [{ n: 1 }, { n: 2 }], setAside: 0 });
+    expect(spool.load()).toEqual({ entries: [{ n: 1 }, { n: 2 }], setAside: 0, invalid: [] });
+  });
+
+  it('moves lines that fail validation aside with the reason', () => {
+    const path = join(folder(), 'spool.jsonl');
+    writeFileSync(path, '{"n":1}\n{}\nnull\n{"n":2}\n');
+    const invalidPath = join(folder(), 'rejected.jsonl');
+    const validate = (value: unknown) =>
+      typeof (value as { n?: unknown } | null)?.n === 'number' ? { entry: value as { n: number } } : { reason: 'no n' };
+    const spool = new Spool<{ n: number }>(path, { validate, invalidPath });
+
+    const loaded = spool.load();
+
+    expect(loaded.entries).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(loaded.invalid).toEqual([
+      { line: '{}', reason: 'no n' },
+      { line: 'null', reason: 'no n' },
+    ]);
+    expect(readFileSync(path, 'utf8')).toBe('{"n":1}\n{"n":2}\n');
+    const setAside = readFileSync(invalidPath, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(setAside.map((item) => [item.line, item.reason])).toEqual([['{}', 'no n'], ['null', 'no n']]);
   });
 });
 

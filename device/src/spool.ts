@@ -13,26 +13,41 @@ import { stateWriteError, writeAll, writeFileAtomic } from './files';
 /** What loading found besides the entries: lines cut short or unreadable, set aside. */
 export interface SpoolLoad<T> {
   entries: T[];
+  /** Torn or non-JSON lines, moved to `<path>.torn`. */
   setAside: number;
+  /** JSON lines that `validate` rejected, moved to `invalidPath` with the reason. */
+  invalid: Array<{ line: string; reason: string }>;
 }
 
-export interface SpoolOptions {
+/** The result of checking one spooled value: the entry to keep, or why it cannot be used. */
+export type SpoolCheck<T> = { entry: T } | { reason: string };
+
+export interface SpoolOptions<T> {
   /** Writes `text` at the end of the open file; replaced in tests to inject a write error. */
   write?: (fd: number, text: string) => void;
+  /** Checks each parsed line on load; without it every JSON line is taken as a `T`. */
+  validate?: (value: unknown) => SpoolCheck<T>;
+  /** Where lines that `validate` rejects go, one `{line, reason, at}` JSON object each. */
+  invalidPath?: string;
 }
 
 /**
  * An append-only file of JSON lines, fsynced on every append. A line cut short by a power cut,
  * or one that is not JSON, is moved to `<path>.torn` on load and everything before it is kept.
+ * A JSON line that the `validate` option rejects is moved to `invalidPath` with the reason.
  */
 export class Spool<T> {
   private readonly write: (fd: number, text: string) => void;
+  private readonly validate?: (value: unknown) => SpoolCheck<T>;
+  readonly invalidPath: string;
 
   constructor(
     readonly path: string,
-    options: SpoolOptions = {},
+    options: SpoolOptions<T> = {},
   ) {
     this.write = options.write ?? writeAll;
+    this.validate = options.validate;
+    this.invalidPath = options.invalidPath ?? `${path}.invalid`;
   }
 
   get tornPath(): string {
@@ -44,7 +59,7 @@ export class Spool<T> {
     try {
       text = readFileSync(this.path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], setAside: 0 };
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], setAside: 0, invalid: [] };
       throw error;
     }
     const lines = text.split('\n');
@@ -52,20 +67,28 @@ export class Spool<T> {
     const tail = lines.pop() ?? '';
     const entries: T[] = [];
     const bad: string[] = tail === '' ? [] : [tail];
+    const invalid: Array<{ line: string; reason: string }> = [];
     for (const line of lines) {
       if (line === '') continue;
+      let value: unknown;
       try {
-        entries.push(JSON.parse(line) as T);
+        value = JSON.parse(line);
       } catch {
         bad.push(line);
+        continue;
       }
+      const checked = this.validate ? this.validate(value) : { entry: value as T };
+      if ('entry' in checked) entries.push(checked.entry);
+      else invalid.push({ line, reason: checked.reason });
     }
-    if (bad.length > 0) {
-      appendFileSync(this.tornPath, bad.map((line) => `${line}\n`).join(''));
-      this.rewrite(entries);
+    if (bad.length > 0) appendFileSync(this.tornPath, bad.map((line) => `${line}\n`).join(''));
+    if (invalid.length > 0) {
+      const at = new Date().toISOString();
+      appendFileSync(this.invalidPath, invalid.map((item) => `${JSON.stringify({ ...item, at })}\n`).join(''));
     }
+    if (bad.length + invalid.length > 0) this.rewrite(entries);
 
-    return { entries, setAside: bad.length };
+    return { entries, setAside: bad.length, invalid };
   }
 
   /**
