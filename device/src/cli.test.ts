@@ -75,15 +75,16 @@ describe('hometemp-collector run', () => {
   it('exits 3 while another run holds the lock', async () => {
     const stateDir = join(folder(), 'state');
     const path = writeTestConfig(validConfig('pi-test', stateDir));
-    // This test process is alive and on this boot, so its lock is not stale.
-    const holder = { pid: process.pid, bootId: systemClock.bootId(), startedAt: '2026-06-01T12:00:00.000Z' };
+    // This test process is alive, on this boot and started before the lock, so the lock is live.
+    const startedAt = new Date().toISOString();
+    const holder = { pid: process.pid, bootId: systemClock.bootId(), startedAt };
     mkdirSync(stateDir);
     writeFileSync(join(stateDir, 'run.lock'), JSON.stringify(holder));
 
     const result = await cli(['run', '--config', path]);
 
     expect(result.stderr).toBe(
-      `hometemp-collector: another collector run (pid ${process.pid}, started 2026-06-01T12:00:00.000Z) holds ${join(stateDir, 'run.lock')}\n`,
+      `hometemp-collector: another collector run (pid ${process.pid}, started ${startedAt}) holds ${join(stateDir, 'run.lock')}\n`,
     );
     expect(result.code).toBe(3);
   });

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { acquireRunLock } from './lock';
+import { acquireRunLock, readProcessStartMs } from './lock';
 
 const lockPath = () => join(mkdtempSync(join(tmpdir(), 'hometemp-lock-')), 'run.lock');
 const holder = (pid: number, bootId = 'boot-1') =>
@@ -23,10 +23,11 @@ describe('acquireRunLock', () => {
 
   it('rejects a lock held by a live run', () => {
     const path = lockPath();
-    writeFileSync(path, holder(4242));
+    const lockedAt = new Date(Date.now() - 60_000).toISOString();
+    writeFileSync(path, JSON.stringify({ pid: 4242, bootId: 'boot-1', startedAt: lockedAt }));
 
-    expect(() => acquireRunLock(path, 'boot-1', () => true)).toThrow(
-      `another collector run (pid 4242, started 2026-06-01T12:00:00.000Z) holds ${path}`,
+    expect(() => acquireRunLock(path, 'boot-1', () => true, () => undefined)).toThrow(
+      `another collector run (pid 4242, started ${lockedAt}) holds ${path}`,
     );
   });
 
@@ -115,5 +116,51 @@ describe('acquireRunLock', () => {
 
     expect(outputs.filter((output) => output === 'took')).toHaveLength(1);
     expect(outputs.filter((output) => output === 'LockHeldError')).toHaveLength(5);
+  });
+});
+
+describe('acquireRunLock stale by age', () => {
+  it('takes over a month-old lock of a live pid', () => {
+    const path = lockPath();
+    writeFileSync(path, JSON.stringify({ pid: 1, bootId: 'boot-1', startedAt: '2026-06-01T12:00:00.000Z' }));
+
+    acquireRunLock(path, 'boot-1', () => true);
+
+    expect(JSON.parse(readFileSync(path, 'utf8')).pid).toBe(process.pid);
+  });
+
+  it('takes over a lock whose pid started later', () => {
+    const path = lockPath();
+    const lockedAt = new Date(Date.now() - 60_000).toISOString();
+    writeFileSync(path, JSON.stringify({ pid: 4242, bootId: 'boot-1', startedAt: lockedAt }));
+
+    acquireRunLock(path, 'boot-1', () => true, () => Date.now());
+
+    expect(JSON.parse(readFileSync(path, 'utf8')).pid).toBe(process.pid);
+  });
+
+  it('keeps a recent lock of a process started before it', () => {
+    const path = lockPath();
+    const lockedAt = new Date(Date.now() - 60_000).toISOString();
+    writeFileSync(path, JSON.stringify({ pid: 4242, bootId: 'boot-1', startedAt: lockedAt }));
+
+    expect(() => acquireRunLock(path, 'boot-1', () => true, () => Date.now() - 61_000)).toThrow(
+      `another collector run (pid 4242, started ${lockedAt}) holds ${path}`,
+    );
+  });
+});
+
+describe('readProcessStartMs', () => {
+  it('reads this process start from /proc', () => {
+    const expected = Date.now() - process.uptime() * 1000;
+
+    const startMs = readProcessStartMs(process.pid);
+
+    // Tick rounding and the time between exec and Node's uptime clock start.
+    expect(Math.abs(startMs! - expected)).toBeLessThan(2_000);
+  });
+
+  it('returns undefined for a missing pid', () => {
+    expect(readProcessStartMs(2 ** 30)).toBeUndefined();
   });
 });

@@ -13,20 +13,41 @@ export interface RunLock {
   release(): void;
 }
 
+// A run ends by its deadline (600 s at most) plus the exit grace, so a lock older than this
+// belongs to a run that is gone, even when its pid now names another live process.
+const MAX_LOCK_AGE_MS = 15 * 60_000;
+// /proc/<pid>/stat counts in clock ticks: USER_HZ, which is 100 on Linux for x86 and ARM.
+const CLOCK_TICKS_PER_SECOND = 100;
+// Slack for the tick rounding and for the gap between a run's start and its lock write.
+const START_TIME_SLACK_MS = 2_000;
+
 // A lock file with no holder written yet belongs to a run between its open and its write, unless
 // it is older than this: then its creator died in between.
 const EMPTY_LOCK_GRACE_MS = 10_000;
 
 /**
- * Takes the run lock at `path`, a file created with O_EXCL that names its holder. A lock whose
- * holder is dead, or was taken before the last boot, is stale and is taken over, so a crashed or
- * killed run never blocks the next one.
+ * Takes the run lock at `path`, a file created with O_EXCL that names its holder. A lock is stale
+ * and is taken over when its holder is dead, was taken before the last boot, is older than any
+ * run lasts, or names a pid that a process started after the lock now uses. So a crashed or
+ * killed run never blocks the next one, even after its pid is reused.
  * @throws LockHeldError when a live run holds it.
  * @throws SpoolWriteError when the lock file cannot be written (a full disk, say).
  */
-export function acquireRunLock(path: string, bootId: string, isAlive = isProcessAlive): RunLock {
+export function acquireRunLock(
+  path: string,
+  bootId: string,
+  isAlive = isProcessAlive,
+  processStartMs = readProcessStartMs,
+): RunLock {
   const me: Holder = { pid: process.pid, bootId, startedAt: new Date().toISOString() };
-  const isLive = (holder: Holder) => holder.bootId === bootId && isAlive(holder.pid);
+  const isLive = (holder: Holder) => {
+    const lockedAtMs = Date.parse(holder.startedAt);
+    if (holder.bootId !== bootId || !isAlive(holder.pid)) return false;
+    if (!(Date.now() - lockedAtMs < MAX_LOCK_AGE_MS)) return false;
+    const startMs = processStartMs(holder.pid);
+
+    return startMs === undefined || startMs <= lockedAtMs + START_TIME_SLACK_MS;
+  };
   for (let attempt = 0; attempt < 3; attempt++) {
     if (tryCreate(path, me)) return { release: () => releaseIfMine(path, me) };
     const holder = readHolder(path);
@@ -121,5 +142,21 @@ function isProcessAlive(pid: number): boolean {
   } catch (error) {
     // EPERM: the process exists but belongs to another user.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Reads when process `pid` started, epoch ms, from /proc; undefined where /proc cannot tell. */
+export function readProcessStartMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name in brackets may contain spaces, so fields are counted after its `)`.
+    // starttime is field 22 of the line, the 20th after the name.
+    const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const bootSeconds = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    const startMs = bootSeconds * 1000 + (startTicks * 1000) / CLOCK_TICKS_PER_SECOND;
+
+    return Number.isFinite(startMs) ? startMs : undefined;
+  } catch {
+    return undefined;
   }
 }
