@@ -1,11 +1,21 @@
 import { appendFileSync } from 'node:fs';
 import type { Logger, Reading } from '../../core/src/index';
-import { type HttpOptions, sendBatch } from './delivery';
+import { type HttpOptions, type Rejected, sendBatch } from './delivery';
+
+/** Readings of one sensor, counted for the metrics. */
+export interface SensorCount {
+  sensor: string;
+  room: string;
+  count: number;
+}
 
 export interface DeliveryReport {
   remaining: Reading[];
   delivered: number;
   rejected: number;
+  /** Delivered and rejected readings by sensor and room, old ones from the spool included. */
+  deliveredBySensor: SensorCount[];
+  rejectedBySensor: SensorCount[];
   /** Why delivery stopped before the spool was empty. */
   failure?: string;
 }
@@ -20,46 +30,76 @@ export async function deliverSpool(
   options: HttpOptions & { batchSize: number; rejectedPath: string; logger: Logger },
 ): Promise<DeliveryReport> {
   const queue = [...readings].sort((a, b) => a.takenAt.localeCompare(b.takenAt));
+  const delivered = new SensorCounter();
+  const rejected = new SensorCounter();
+  const report = (failure?: string): DeliveryReport => ({
+    remaining: queue,
+    delivered: delivered.total,
+    rejected: rejected.total,
+    deliveredBySensor: delivered.list(),
+    rejectedBySensor: rejected.list(),
+    ...(failure !== undefined && { failure }),
+  });
   let batchSize = options.batchSize;
-  let delivered = 0;
-  let rejected = 0;
   while (queue.length > 0) {
-    if (options.signal.aborted) {
-      return { remaining: queue, delivered, rejected, failure: 'the run deadline passed' };
-    }
+    if (options.signal.aborted) return report('the run deadline passed');
     const batch = queue.slice(0, batchSize);
     const result = await sendBatch(batch, options);
     if (result.kind === 'failed') {
       options.logger.warn({ reason: result.reason, readings: batch.length }, 'batch not delivered; kept in the spool');
-      return { remaining: queue, delivered, rejected, failure: result.reason };
+      return report(result.reason);
     }
     if (result.kind === 'too_large') {
       if (batchSize === 1) {
-        setAside(options, [{ reading: batch[0]!, reason: 'HTTP 413: too large even alone' }]);
+        const item = { reading: batch[0]!, reason: 'HTTP 413: too large even alone' };
+        setAsideReadings(options.rejectedPath, [item]);
+        rejected.add([item.reading]);
         queue.shift();
-        rejected++;
       }
       batchSize = Math.max(1, Math.floor(batchSize / 2));
       continue;
     }
     queue.splice(0, batch.length);
     if (result.kind === 'invalid') queue.unshift(...result.retry);
-    else delivered += result.delivered.length;
-    setAside(options, result.rejected);
-    rejected += result.rejected.length;
+    else delivered.add(result.delivered);
+    setAsideReadings(options.rejectedPath, result.rejected);
+    rejected.add(result.rejected.map((item) => item.reading));
     if (result.rejected.length > 0) {
-      options.logger.warn({ rejected: result.rejected.length, path: options.rejectedPath }, 'ingest rejected readings; moved aside');
+      options.logger.warn(
+        { rejected: result.rejected.length, reasons: result.rejected.slice(0, 3).map((item) => item.reason), path: options.rejectedPath },
+        'ingest rejected readings; moved aside',
+      );
     }
     if (result.kind === 'invalid' && result.retry.length === batch.length) {
-      return { remaining: queue, delivered, rejected, failure: 'ingest rejected a batch without naming a reading' };
+      return report('ingest rejected a batch without naming a reading');
     }
   }
 
-  return { remaining: queue, delivered, rejected };
+  return report();
 }
 
-function setAside(options: { rejectedPath: string }, items: Array<{ reading: Reading; reason: string }>) {
+/** Appends readings with the reason they were not delivered to `path`, one JSON line each. */
+function setAsideReadings(path: string, items: Rejected[]): void {
   if (items.length === 0) return;
   const at = new Date().toISOString();
-  appendFileSync(options.rejectedPath, items.map((item) => `${JSON.stringify({ ...item, at })}\n`).join(''));
+  appendFileSync(path, items.map((item) => `${JSON.stringify({ ...item, at })}\n`).join(''));
+}
+
+class SensorCounter {
+  private readonly counts = new Map<string, SensorCount>();
+  total = 0;
+
+  add(readings: Reading[]): void {
+    for (const reading of readings) {
+      const key = `${reading.sensorId}\n${reading.room}`;
+      const entry = this.counts.get(key) ?? { sensor: reading.sensorId, room: reading.room, count: 0 };
+      entry.count++;
+      this.counts.set(key, entry);
+      this.total++;
+    }
+  }
+
+  list(): SensorCount[] {
+    return [...this.counts.values()];
+  }
 }

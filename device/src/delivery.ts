@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Reading } from '../../core/src/index';
 import { readingId } from '../../core/src/reading';
 import { postJson } from './http-post';
@@ -11,42 +12,87 @@ export interface HttpOptions {
   retries: number;
   /** Aborts at the run deadline. */
   signal: AbortSignal;
+  /** Milliseconds left before `signal` aborts; a Retry-After longer than this ends the run's tries. */
+  remainingMs(): number;
   sleep(ms: number, signal: AbortSignal): Promise<void>;
   random(): number;
   tracing: Tracing;
 }
 
+/** A reading that ingest rejected, with its reason. */
+export interface Rejected {
+  reading: Reading;
+  reason: string;
+}
+
 /** The outcome of POSTing one batch to ingest. */
 export type BatchResult =
-  | { kind: 'accepted'; delivered: Reading[]; rejected: Array<{ reading: Reading; reason: string }> }
-  | { kind: 'invalid'; rejected: Array<{ reading: Reading; reason: string }>; retry: Reading[] }
+  | { kind: 'accepted'; delivered: Reading[]; rejected: Rejected[] }
+  | { kind: 'invalid'; rejected: Rejected[]; retry: Reading[] }
   | { kind: 'too_large' }
   | { kind: 'failed'; reason: string };
 
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
 
+// Ingest's 200 body for POST /readings; unknown fields are allowed so ingest can add some.
+const acceptedBodySchema = z.object({
+  stored: z.number().int().nonnegative(),
+  duplicates: z.number().int().nonnegative(),
+  rejected: z.array(z.object({ id: z.string(), reason: z.string(), message: z.string().optional() })),
+});
+
+// Ingest's 400 body when a batch is invalid: nothing was stored, each problem names a field path.
+const problemsBodySchema = z.object({
+  error: z.string().optional(),
+  problems: z.array(z.object({ path: z.string(), message: z.string() })).min(1),
+});
+
+const errorBodySchema = z.object({ error: z.string() }).or(z.object({ message: z.string() }));
+
 /**
  * POSTs one batch to `<endpoint>/readings` and interprets the response. Network errors, timeouts,
- * 408, 429 and 5xx are retried with backoff and jitter (429 and 503 after their Retry-After);
- * other 4xx move the named readings aside with the server's reason, except 401/403 (a wrong key
- * is a config problem, so the readings stay in the spool) and 413 (the caller splits the batch).
+ * 408, 429 and 5xx are retried with backoff and jitter (429 and 503 after their Retry-After).
+ * Readings are moved aside only when ingest's own response names them: per-reading rejections in a
+ * 200, or a 400 whose body is ingest's problem list. Any other answer, including a 2xx that is
+ * not ingest's JSON and a 404 or 405 from a wrong endpoint, fails the batch and keeps it.
  */
 export async function sendBatch(readings: Reading[], options: HttpOptions): Promise<BatchResult> {
   const response = await postWithRetries('/readings', { readings }, options);
   if ('failed' in response) return { kind: 'failed', reason: response.failed };
-  const { status, body } = response;
+  const { status, body, url, tries } = response;
 
-  if (status >= 200 && status < 300) return interpretAccepted(readings, body);
+  if (status >= 200 && status < 300) {
+    const accepted = acceptedBodySchema.safeParse(body);
+    if (accepted.success) return interpretAccepted(readings, accepted.data.rejected);
+    return {
+      kind: 'failed',
+      reason: `${url} returned HTTP ${status} but not ingest's response (${quote(body)}); check endpoint`,
+    };
+  }
   if (status === 401 || status === 403) {
-    return { kind: 'failed', reason: `ingest refused the API key (HTTP ${status}); check apiKey` };
+    return {
+      kind: 'failed',
+      reason: `ingest rejected the request (HTTP ${status}): ${serverMessage(body)}; check apiKey and deviceId`,
+    };
+  }
+  if (status === 404 || status === 405) {
+    return {
+      kind: 'failed',
+      reason: `${url} is not ingest's readings route (HTTP ${status}: ${serverMessage(body)}); check endpoint`,
+    };
   }
   if (status === 413) return { kind: 'too_large' };
   if (isRetryableStatus(status)) {
-    return { kind: 'failed', reason: `ingest returned HTTP ${status} after ${options.retries + 1} tries` };
+    return { kind: 'failed', reason: `ingest returned HTTP ${status} after ${describeTries(tries)}` };
   }
+  const problems = status === 400 ? problemsBodySchema.safeParse(body) : undefined;
+  if (problems?.success) return interpretInvalid(readings, problems.data.problems);
 
-  return interpretInvalid(readings, status, body);
+  return {
+    kind: 'failed',
+    reason: `${url} returned HTTP ${status} without ingest's problem list (${quote(body)}); check endpoint`,
+  };
 }
 
 /** POSTs a heartbeat; returns undefined when ingest took it, or the reason it did not. */
@@ -55,19 +101,28 @@ export async function sendHeartbeat(heartbeat: unknown, options: HttpOptions): P
   if ('failed' in response) return response.failed;
   if (response.status >= 200 && response.status < 300) return undefined;
 
-  return `ingest returned HTTP ${response.status} to the heartbeat: ${JSON.stringify(response.body).slice(0, 200)}`;
+  return `ingest returned HTTP ${response.status} to the heartbeat: ${quote(response.body)}`;
 }
 
-type PostOutcome = { status: number; body: unknown } | { failed: string };
+type PostOutcome = { status: number; body: unknown; url: string; tries: number } | { failed: string };
 
 async function postWithRetries(path: string, payload: unknown, options: HttpOptions): Promise<PostOutcome> {
   let last: PostOutcome = { failed: 'not sent before the run deadline' };
   for (let attempt = 0; attempt <= options.retries; attempt++) {
     if (options.signal.aborted) break;
     const { response, retryAfterMs } = await postOnce(path, payload, options);
-    last = response;
+    last = 'failed' in response ? response : { ...response, tries: attempt + 1 };
     const retryable = 'failed' in response || isRetryableStatus(response.status);
     if (!retryable || attempt === options.retries) break;
+    if (retryAfterMs !== undefined && retryAfterMs > options.remainingMs()) {
+      // Waiting would pass the deadline, so the run stops trying and keeps the readings.
+      const status = 'failed' in response ? 'an error' : `HTTP ${response.status}`;
+      return {
+        failed:
+          `ingest returned ${status} with Retry-After ${Math.ceil(retryAfterMs / 1000)} s, past the run ` +
+          `deadline; stopped after ${describeTries(attempt + 1)}`,
+      };
+    }
     const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt) * options.random();
     await options.sleep(retryAfterMs ?? backoff, options.signal);
   }
@@ -75,11 +130,13 @@ async function postWithRetries(path: string, payload: unknown, options: HttpOpti
   return last;
 }
 
+const describeTries = (tries: number) => (tries === 1 ? '1 try' : `${tries} tries`);
+
 async function postOnce(
   path: string,
   payload: unknown,
   options: HttpOptions,
-): Promise<{ response: PostOutcome; retryAfterMs?: number }> {
+): Promise<{ response: { status: number; body: unknown; url: string } | { failed: string }; retryAfterMs?: number }> {
   const url = `${options.endpoint.replace(/\/+$/, '')}${path}`;
   return options.tracing.span('http.request', { resource: `POST ${path}`, tags: { 'http.method': 'POST', 'http.url': url } }, async (span) => {
     const headers: Record<string, string> = {
@@ -87,21 +144,25 @@ async function postOnce(
       'x-api-key': options.apiKey,
     };
     span.inject(headers);
-    const timeout = AbortSignal.timeout(options.timeoutMs);
+    // A timer held here and cleared below, because on Node 20 an AbortSignal.timeout passed only
+    // to AbortSignal.any can be garbage-collected before it fires, and then it never aborts.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), options.timeoutMs);
+    const onRunAbort = () => timeout.abort();
+    options.signal.addEventListener('abort', onRunAbort, { once: true });
+    let timedOut = false;
+    timeout.signal.addEventListener('abort', () => (timedOut = !options.signal.aborted), { once: true });
     try {
-      const response = await postJson(url, JSON.stringify(payload), {
-        headers,
-        signal: AbortSignal.any([options.signal, timeout]),
-      });
+      const response = await postJson(url, JSON.stringify(payload), { headers, signal: timeout.signal });
       span.setTag('http.status_code', response.status);
       const retryAfter = response.headers['retry-after'];
 
       return {
-        response: { status: response.status, body: parseJson(response.body) },
+        response: { status: response.status, body: parseJson(response.body), url },
         retryAfterMs: parseRetryAfter(retryAfter ?? null, Date.now()),
       };
     } catch (error) {
-      const reason = timeout.aborted
+      const reason = timedOut
         ? `no response from ${url} within ${options.timeoutMs} ms`
         : options.signal.aborted
           ? `POST ${url} abandoned at the run deadline`
@@ -109,6 +170,9 @@ async function postOnce(
       span.setTag('error.message', reason);
 
       return { response: { failed: reason } };
+    } finally {
+      clearTimeout(timer);
+      options.signal.removeEventListener('abort', onRunAbort);
     }
   });
 }
@@ -126,15 +190,14 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | u
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
 
-function interpretAccepted(readings: Reading[], body: unknown): BatchResult {
-  const rejectedList = Array.isArray((body as { rejected?: unknown })?.rejected)
-    ? ((body as { rejected: Array<{ id?: unknown; reason?: unknown }> }).rejected)
-    : [];
-  const reasons = new Map(rejectedList.map((item) => [String(item.id), String(item.reason)]));
+function interpretAccepted(readings: Reading[], rejectedList: Array<{ id: string; reason: string; message?: string }>): BatchResult {
+  const reasons = new Map(
+    rejectedList.map((item) => [item.id, item.message ? `${item.reason}: ${item.message}` : item.reason]),
+  );
   const delivered: Reading[] = [];
-  const rejected: Array<{ reading: Reading; reason: string }> = [];
+  const rejected: Rejected[] = [];
   for (const reading of readings) {
-    const reason = reasons.get(idOf(reading));
+    const reason = reasons.get(readingId(reading));
     if (reason === undefined) delivered.push(reading);
     else rejected.push({ reading, reason });
   }
@@ -142,31 +205,39 @@ function interpretAccepted(readings: Reading[], body: unknown): BatchResult {
   return { kind: 'accepted', delivered, rejected };
 }
 
-function interpretInvalid(readings: Reading[], status: number, body: unknown): BatchResult {
-  const problems = Array.isArray((body as { problems?: unknown })?.problems)
-    ? (body as { problems: Array<{ path?: unknown; message?: unknown }> }).problems
-    : [];
+function interpretInvalid(readings: Reading[], problems: Array<{ path: string; message: string }>): BatchResult {
   const byIndex = new Map<number, string[]>();
   for (const problem of problems) {
-    const match = /^readings\.(\d+)\b(.*)$/.exec(String(problem.path));
+    const match = /^readings\.(\d+)\b(.*)$/.exec(problem.path);
     if (!match) continue;
     const index = Number(match[1]);
     byIndex.set(index, [...(byIndex.get(index) ?? []), `${problem.path}: ${problem.message}`]);
   }
   if (byIndex.size === 0) {
-    // The response names no reading, so the whole batch goes aside with ingest's message.
-    const reason = `HTTP ${status}: ${JSON.stringify(body).slice(0, 300)}`;
+    // The problems name no reading, so the whole batch goes aside with ingest's message.
+    const reason = `HTTP 400: ${problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ').slice(0, 300)}`;
     return { kind: 'invalid', rejected: readings.map((reading) => ({ reading, reason })), retry: [] };
   }
   const rejected = [...byIndex].flatMap(([index, messages]) =>
-    readings[index] ? [{ reading: readings[index]!, reason: `HTTP ${status}: ${messages.join('; ')}` }] : [],
+    readings[index] ? [{ reading: readings[index]!, reason: `HTTP 400: ${messages.join('; ')}` }] : [],
   );
 
   return { kind: 'invalid', rejected, retry: readings.filter((_, index) => !byIndex.has(index)) };
 }
 
-// Ingest identifies rejected readings by the contract's reading id.
-const idOf = (reading: Reading) => readingId(reading);
+/** Returns the error text of an ingest or API Gateway error body, else the start of the body. */
+function serverMessage(body: unknown): string {
+  const parsed = errorBodySchema.safeParse(body);
+  if (!parsed.success) return quote(body);
+
+  return 'error' in parsed.data ? parsed.data.error : parsed.data.message;
+}
+
+function quote(body: unknown): string {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
 
 function parseJson(text: string): unknown {
   try {

@@ -114,7 +114,9 @@ describe('runCollector', () => {
 
     expect(report.exitCode).toBe(1);
     expect(report.heartbeat.spool.depth).toBe(2);
-    expect(report.problems).toContain('delivery stopped: ingest refused the API key (HTTP 403); check apiKey');
+    expect(report.problems).toContain(
+      'delivery stopped: ingest rejected the request (HTTP 403): Forbidden; check apiKey and deviceId',
+    );
   });
 
   it('sends a heartbeat when every sensor fails', async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Heartbeat, Logger, Reading, RunOutcome } from '../../core/src/index';
+import { loadBootReference, restamp } from './boot-reference';
 import { type Clock, describeClockProblem } from './clock';
 import { type SensorOutcome, type UnstampedReading, collectReadings } from './collect-readings';
 import type { CollectorConfig } from './config';
@@ -12,6 +13,8 @@ import { SpoolWriteError } from './errors';
 import { acquireRunLock } from './lock';
 import { loadDeviceState, saveDeviceState } from './sensor-state';
 import { Spool, capEntries } from './spool';
+import { RunDeadline } from './run-deadline';
+import { checkSpooledReading, checkUnstampedReading } from './spool-checks';
 import type { Metrics, Tracing } from './telemetry';
 
 /** Exit codes of `hometemp-collector run`; the README lists them. */
@@ -37,6 +40,8 @@ export interface RunDependencies {
   random?: () => number;
   /** Replaces the spool's write call, to inject a disk error in tests. */
   spoolWrite?: (fd: number, text: string) => void;
+  /** Ends the run early, as at its deadline: what was read is spooled, then the run returns. */
+  signal?: AbortSignal;
 }
 
 export interface RunReport {
@@ -48,6 +53,8 @@ export interface RunReport {
   deadlineReached: boolean;
   problems: string[];
 }
+
+const REJECTED_FILE = 'rejected.jsonl';
 
 /** Keeps this share of the deadline (at most 10 s) for the heartbeat and saving state. */
 const RESERVE_MS = 10_000;
@@ -78,23 +85,48 @@ async function runLocked(deps: RunDependencies, traceId: string | undefined): Pr
   const startedAtMs = clock.now();
   const sleep = deps.sleep ?? sleepWithSignal;
   const deadlineMs = config.deadlineSeconds * 1000;
-  const runSignal = AbortSignal.timeout(deadlineMs);
   const workMs = deadlineMs - Math.min(RESERVE_MS, deadlineMs / 4);
-  const workSignal = AbortSignal.timeout(workMs);
   // Sensors get part of the time, so a sensor that never responds still leaves time to deliver.
-  const readSignal = AbortSignal.any([workSignal, AbortSignal.timeout(workMs * READ_SHARE)]);
+  const deadline = new RunDeadline({
+    runMs: deadlineMs, workMs, readMs: workMs * READ_SHARE, abort: deps.signal,
+  });
+  try {
+    return await runWithin(deps, { runId, logger, startedAtMs, sleep, deadline });
+  } finally {
+    deadline.clear();
+  }
+}
+
+async function runWithin(
+  deps: RunDependencies,
+  context: { runId: string; logger: Logger; startedAtMs: number; sleep: SleepFunction; deadline: RunDeadline },
+): Promise<RunReport> {
+  const { config, clock } = deps;
+  const { runId, logger, startedAtMs, sleep, deadline } = context;
+  const runSignal = deadline.run;
+  const workSignal = deadline.work;
+  const readSignal = deadline.read;
   const problems: string[] = [];
   let spoolWriteFailed = false;
 
-  const spool = new Spool<Reading>(join(config.stateDir, 'spool.jsonl'), { write: deps.spoolWrite });
+  const rejectedPath = join(config.stateDir, REJECTED_FILE);
+  const spool = new Spool<Reading>(join(config.stateDir, 'spool.jsonl'), {
+    write: deps.spoolWrite, validate: checkSpooledReading(config.deviceId), invalidPath: rejectedPath,
+  });
   const unstampedSpool = new Spool<UnstampedReading>(join(config.stateDir, 'unstamped.jsonl'), {
-    write: deps.spoolWrite,
+    write: deps.spoolWrite, validate: checkUnstampedReading(config.deviceId), invalidPath: rejectedPath,
   });
   const loaded = spool.load();
   const unstamped = unstampedSpool.load();
   if (loaded.setAside + unstamped.setAside > 0) {
     problems.push(`${loaded.setAside + unstamped.setAside} torn or unreadable spool lines set aside in ${spool.tornPath}`);
     logger.warn({ lines: loaded.setAside + unstamped.setAside, path: spool.tornPath }, 'spool lines set aside');
+  }
+  const invalid = [...loaded.invalid, ...unstamped.invalid];
+  if (invalid.length > 0) {
+    problems.push(`${invalid.length} spool lines set aside in ${rejectedPath}, the first ${invalid[0]!.reason}`);
+    logger.warn({ lines: invalid.length, reasons: invalid.slice(0, 3).map((item) => item.reason), path: rejectedPath },
+      'spool lines that are not readings of this device set aside');
   }
   const state = loadDeviceState(config.stateDir);
   const clockProblem = describeClockProblem(clock);
@@ -110,10 +142,11 @@ async function runLocked(deps: RunDependencies, traceId: string | undefined): Pr
   const freshUnstamped = outcomes.flatMap((outcome) => (outcome.unstamped ? [outcome.unstamped] : []));
   let restamped: Reading[] = [];
   let clockDropped = 0;
-  if (!clockProblem && unstamped.entries.length > 0) {
-    ({ restamped, dropped: clockDropped } = restamp(unstamped.entries, clock));
-  }
   try {
+    if (!clockProblem && unstamped.entries.length > 0) {
+      const reference = loadBootReference(config.stateDir, clock);
+      ({ restamped, dropped: clockDropped } = restamp(unstamped.entries, reference));
+    }
     spool.append([...restamped, ...fresh]);
     if (clockProblem) unstampedSpool.append(freshUnstamped);
     else if (unstamped.entries.length > 0) unstampedSpool.rewrite([]);
@@ -141,11 +174,11 @@ async function runLocked(deps: RunDependencies, traceId: string | undefined): Pr
 
   const http: HttpOptions = {
     endpoint: config.endpoint, apiKey: config.apiKey, timeoutMs: config.delivery.timeoutSeconds * 1000,
-    retries: config.delivery.retries, signal: workSignal, sleep, random: deps.random ?? Math.random,
-    tracing: deps.tracing,
+    retries: config.delivery.retries, signal: workSignal, remainingMs: () => deadline.remainingWorkMs(), sleep,
+    random: deps.random ?? Math.random, tracing: deps.tracing,
   };
   const delivery = await deliverSpool(capped.kept, {
-    ...http, batchSize: config.delivery.batchSize, rejectedPath: join(config.stateDir, 'rejected.jsonl'), logger,
+    ...http, batchSize: config.delivery.batchSize, rejectedPath, logger,
   });
   if (delivery.failure) {
     problems.push(`delivery stopped: ${delivery.failure}`);
@@ -160,17 +193,20 @@ async function runLocked(deps: RunDependencies, traceId: string | undefined): Pr
       spoolWriteFailed = true;
     }
   }
-  for (const outcome of outcomes) {
-    if (!outcome.reading || delivery.remaining.includes(outcome.reading)) continue;
-    deps.metrics.readingSent({ sensor: outcome.sensor.id, room: outcome.sensor.room }, 1);
+  for (const { sensor, room, count } of delivery.deliveredBySensor) deps.metrics.readingSent({ sensor, room }, count);
+  for (const { sensor, room, count } of delivery.rejectedBySensor) deps.metrics.rejectedByServer({ sensor, room }, count);
+  if (delivery.rejected > 0) {
+    problems.push(`ingest rejected ${delivery.rejected} readings; moved to ${rejectedPath} with the reasons`);
   }
 
   const heartbeat = buildHeartbeat({
-    deps, runId, startedAtMs, outcomes, delivered: delivery.failure === undefined,
+    deps, runId, startedAtMs, outcomes, delivered: delivery.failure === undefined && delivery.rejected === 0,
     spoolDepth: delivery.remaining.length + (clockProblem ? unstamped.entries.length + freshUnstamped.length : 0),
     dropped: capped.dropped + clockDropped,
   });
-  const heartbeatProblem = await sendHeartbeat(heartbeat, { ...http, signal: runSignal, retries: workSignal.aborted ? 0 : 1 });
+  const heartbeatProblem = await sendHeartbeat(heartbeat, {
+    ...http, signal: runSignal, remainingMs: () => Infinity, retries: workSignal.aborted ? 0 : 1,
+  });
   if (heartbeatProblem) problems.push(`heartbeat not delivered: ${heartbeatProblem}`);
   deps.metrics.spoolDepth(heartbeat.spool.depth);
   deps.metrics.runDuration(clock.now() - startedAtMs);
@@ -180,7 +216,7 @@ async function runLocked(deps: RunDependencies, traceId: string | undefined): Pr
     : deadlineReached ? EXIT_CODES.deadline
     : heartbeat.outcome === 'ok' ? EXIT_CODES.ok : EXIT_CODES.partial;
   logger[exitCode === 0 ? 'info' : 'warn']({
-    outcome: heartbeat.outcome, exit_code: exitCode, sent: delivery.delivered,
+    outcome: heartbeat.outcome, exit_code: exitCode, sent: delivery.delivered, rejected_by_server: delivery.rejected,
     spool_depth: heartbeat.spool.depth, duration_ms: clock.now() - startedAtMs, problems,
   }, 'run finished');
 
@@ -213,19 +249,9 @@ function buildHeartbeat(input: {
   };
 }
 
-/** Stamps readings taken with a wrong clock on this boot; drops those from an earlier boot. */
-function restamp(entries: UnstampedReading[], clock: Clock): { restamped: Reading[]; dropped: number } {
-  const bootId = clock.bootId();
-  const nowMs = clock.now();
-  const uptimeMs = clock.uptimeMs();
-  const restamped = entries
-    .filter((entry) => entry.bootId === bootId)
-    .map((entry) => ({ ...entry.reading, takenAt: new Date(nowMs - (uptimeMs - entry.uptimeMs)).toISOString() }));
-
-  return { restamped, dropped: entries.length - restamped.length };
-}
-
 const byTakenAt = (a: Reading, b: Reading) => a.takenAt.localeCompare(b.takenAt);
+
+type SleepFunction = (ms: number, signal: AbortSignal) => Promise<void>;
 
 function sleepWithSignal(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

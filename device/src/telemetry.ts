@@ -90,6 +90,8 @@ export function startTracing(options: TracingOptions): Tracing {
 /** The collector's DogStatsD metrics; names and tags as in docs/metrics.md. */
 export interface Metrics {
   readingSent(tags: SensorTags, count: number): void;
+  /** Readings that ingest rejected and the collector moved to `rejected.jsonl`. */
+  rejectedByServer(tags: SensorTags, count: number): void;
   rejection(tags: SensorTags & { reason: string }, count: number): void;
   spoolDepth(depth: number): void;
   runDuration(ms: number): void;
@@ -105,6 +107,7 @@ export interface SensorTags {
 
 export const noMetrics: Metrics = {
   readingSent() {},
+  rejectedByServer() {},
   rejection() {},
   spoolDepth() {},
   runDuration() {},
@@ -144,6 +147,7 @@ export function startMetrics(options: {
 
   return {
     readingSent: (tags, count) => client.increment('readings_sent', count, tagValues(tags)),
+    rejectedByServer: (tags, count) => client.increment('rejected_by_server', count, tagValues(tags)),
     rejection: (tags, count) => client.increment('rejections', count, tagValues(tags)),
     spoolDepth: (depth) => client.gauge('spool_depth', depth),
     runDuration: (ms) => client.distribution('run_duration', ms),

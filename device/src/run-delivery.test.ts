@@ -1,0 +1,141 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger, readingId } from '../../core/src/index';
+import type { Clock } from './clock';
+import { parseConfig } from './config';
+import type { SensorDriver } from './drivers/driver';
+import { createFakeDriver } from './drivers/fake';
+import { runCollector } from './run';
+import { type Metrics, noMetrics, noTracing } from './telemetry';
+import { type FakeIngest, startFakeIngest } from './testing/fake-ingest';
+
+let ingest: FakeIngest;
+beforeEach(async () => {
+  ingest = await startFakeIngest();
+});
+afterEach(async () => {
+  await ingest.close();
+});
+
+const silent = createLogger({ service: 'device', level: 'silent' });
+const NOW = Date.UTC(2026, 5, 1, 12);
+
+function makeConfig(overrides: Record<string, unknown> = {}) {
+  const text = JSON.stringify({
+    deviceId: 'pi-attic',
+    endpoint: ingest.endpoint,
+    apiKey: 'test-key',
+    stateDir: mkdtempSync(join(tmpdir(), 'hometemp-run-')),
+    sensors: [{ id: 'kitchen', room: 'Kitchen', type: 'dht22', driver: 'fake' }],
+    delivery: { timeoutSeconds: 1, retries: 3, batchSize: 100 },
+    deadlineSeconds: 20,
+    ...overrides,
+  });
+  return parseConfig(text, { source: 'test.json', env: {} });
+}
+
+const clock: Clock = { now: () => NOW, uptimeMs: () => 60_000, bootId: () => 'boot-1', synchronised: () => undefined };
+
+const run = (config: ReturnType<typeof makeConfig>, metrics: Metrics = noMetrics) =>
+  runCollector({
+    config, logger: silent, clock, tracing: noTracing, metrics, version: '0.1.0',
+    drivers: new Map<string, SensorDriver | Error>([
+      ['kitchen', createFakeDriver({ temperature: 21, humidity: 40, valid: true })],
+    ]),
+    sleep: async () => {}, random: () => 0.5,
+  });
+
+const spooled = (sensorId: string, deviceId = 'pi-attic') => ({
+  deviceId, sensorId, room: 'Attic', takenAt: '2026-06-01T11:00:00.000Z', temperature: 18, humidity: 55,
+});
+
+const readLines = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+
+describe('runCollector delivery', () => {
+  it('keeps the spool when the endpoint is not ingest', async () => {
+    const config = makeConfig({ endpoint: `${ingest.endpoint}/prod` });
+
+    const report = await run(config);
+
+    expect(report.exitCode).toBe(1);
+    expect(report.heartbeat.spool.depth).toBe(1);
+    expect(report.problems[0]).toBe(
+      `delivery stopped: ${ingest.endpoint}/prod/readings is not ingest's readings route (HTTP 404: Not Found); check endpoint`,
+    );
+    expect(existsSync(join(config.stateDir, 'rejected.jsonl'))).toBe(false);
+  });
+
+  it('stops at once on a Retry-After past the deadline', async () => {
+    const config = makeConfig();
+    ingest.script.push({ status: 429, headers: { 'retry-after': '3600' } });
+
+    const report = await run(config);
+
+    expect(report.exitCode).toBe(1);
+    expect(report.problems[0]).toBe(
+      'delivery stopped: ingest returned HTTP 429 with Retry-After 3600 s, past the run deadline; stopped after 1 try',
+    );
+    expect(ingest.requests.filter((request) => request.path === '/readings')).toHaveLength(1);
+    expect(report.heartbeat.spool.depth).toBe(1);
+  });
+
+  it('sets aside spooled readings of another device', async () => {
+    const config = makeConfig();
+    writeFileSync(join(config.stateDir, 'spool.jsonl'), `${JSON.stringify(spooled('attic', 'pi-old'))}\n`);
+
+    const report = await run(config);
+
+    expect(report.exitCode).toBe(0);
+    expect([...ingest.stored.values()].map((reading) => `${reading.deviceId} ${reading.sensorId}`)).toEqual([
+      'pi-attic kitchen',
+    ]);
+    expect(report.problems).toEqual([
+      `1 spool lines set aside in ${config.stateDir}/rejected.jsonl, the first a reading of device "pi-old", not of the configured "pi-attic"`,
+    ]);
+    expect(readLines(join(config.stateDir, 'rejected.jsonl')).map((item) => item.reason)).toEqual([
+      'a reading of device "pi-old", not of the configured "pi-attic"',
+    ]);
+  });
+
+  it('sets aside spool lines that are not readings', async () => {
+    const config = makeConfig();
+    const yesterday = { ...spooled('attic'), takenAt: 'yesterday' };
+    const lines = ['{}', 'null', JSON.stringify(yesterday), JSON.stringify(spooled('attic'))];
+    writeFileSync(join(config.stateDir, 'spool.jsonl'), `${lines.join('\n')}\n`);
+
+    const report = await run(config);
+
+    expect(report.exitCode).toBe(0);
+    expect(report.sent).toBe(2);
+    expect(report.heartbeat.spool).toEqual({ depth: 0, dropped: 0 });
+    const setAside = readLines(join(config.stateDir, 'rejected.jsonl'));
+    expect(setAside.map((item) => item.line)).toEqual(['{}', 'null', JSON.stringify(yesterday)]);
+    expect(setAside[0].reason).toBe('not a reading: deviceId: Invalid input: expected string, received undefined; sensorId: Invalid input: expected string, received undefined; room: Invalid input: expected string, received undefined');
+    expect(setAside[2].reason).toBe('not a reading: takenAt: must be a UTC ISO 8601 time such as 2026-01-31T08:15:00Z');
+  });
+
+  it('reports readings that ingest rejects', async () => {
+    const config = makeConfig();
+    const rejected = spooled('attic');
+    writeFileSync(join(config.stateDir, 'spool.jsonl'), `${JSON.stringify(rejected)}\n`);
+    ingest.rejectIds.set(readingId(rejected), 'out_of_range');
+    const counts: string[] = [];
+    const metrics: Metrics = {
+      ...noMetrics,
+      readingSent: (tags, count) => counts.push(`sent ${tags.sensor} ${count}`),
+      rejectedByServer: (tags, count) => counts.push(`rejected_by_server ${tags.sensor} ${tags.room} ${count}`),
+    };
+
+    const report = await run(config, metrics);
+
+    expect(report.exitCode).toBe(1);
+    expect(report.heartbeat.outcome).toBe('partial');
+    expect(report.rejectedByServer).toBe(1);
+    expect(report.problems).toEqual([
+      `ingest rejected 1 readings; moved to ${config.stateDir}/rejected.jsonl with the reasons`,
+    ]);
+    expect(counts).toEqual(['sent kitchen 1', 'rejected_by_server attic Attic 1']);
+    expect(readLines(join(config.stateDir, 'rejected.jsonl')).map((item) => item.reason)).toEqual(['out_of_range']);
+  });
+});
