@@ -42,8 +42,8 @@ export async function handleReadings(context: RouteContext): Promise<IngestResul
   }
 
   const { accepted, rejected } = screened;
-  // NOTE: when a write fails after others succeeded, the 503 emits no points for those, and the
-  // device's retry counts them as duplicates, so their temperature and humidity never reach Datadog.
+  // NOTE: when a write fails after others succeeded, the 503 emits no points for those, and
+  // the device's retry counts them as duplicates, so their values never reach Datadog.
   const put =
     accepted.length > 0
       ? await context.store.putReadings(accepted, receivedAt)
