@@ -19,6 +19,8 @@ export async function buildCollectorBundle(outfile: string = COLLECTOR_BUNDLE): 
     target: 'node20',
     format: 'cjs',
     minify: true,
+    // Error class names (ConfigError, SpoolWriteError) stay readable in logs.
+    keepNames: true,
     external: ['dd-trace', 'node-dht-sensor'],
     logLevel: 'warning',
   });

@@ -217,3 +217,23 @@ describe('hometemp-collector install', () => {
     expect(result.code).toBe(2);
   });
 });
+
+describe('hometemp-collector run with a bad sensor', () => {
+  it('exits 2 for a missing replay CSV', async () => {
+    const csvPath = join(folder(), 'missing.csv');
+    const config = validConfig('pi-test');
+    const path = writeTestConfig({
+      ...config,
+      sensors: [...config.sensors, { id: 'hall', room: 'Hall', type: 'dht22', driver: 'replay', csvPath }],
+    });
+
+    const result = await cli(['run', '--config', path]);
+    const heartbeat = ingest.heartbeats.at(-1);
+
+    expect(result.code).toBe(2);
+    expect(heartbeat?.sensors.map((sensor) => sensor.status)).toEqual(['ok', 'misconfigured']);
+    expect(result.stdout).toContain(`"problems":["hall: cannot read the recording ${csvPath} (ENOENT)"]`);
+    // The bundle keeps class names, so the log names the error type.
+    expect(result.stdout).toContain('"type":"ConfigError"');
+  });
+});

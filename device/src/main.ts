@@ -85,8 +85,12 @@ async function runCommand(options: { config?: string }) {
   saveReplayCursors(config.stateDir);
   await metrics.close();
   if (process.stderr.isTTY) process.stderr.write(formatSummary(report));
+  // The other sensors were still read and sent, but a driver that cannot start (a missing replay
+  // CSV, say) is a config problem, which the caller expects as exit 2, not 1.
+  const configFailed = [...drivers.values()].some((driver) => driver instanceof ConfigError);
+  const isPartialOrOk = report.exitCode === EXIT_CODES.ok || report.exitCode === EXIT_CODES.partial;
 
-  return report.exitCode;
+  return configFailed && isPartialOrOk ? EXIT_CODES.config : report.exitCode;
 }
 
 const cursors = new Map<string, { index: number }>();

@@ -137,6 +137,11 @@ async function runWithin(
     signal: readSignal, tracing: deps.tracing, metrics: deps.metrics, logger,
   });
 
+  // The summary names why a sensor is misconfigured: the GPIO message or the wrong-type hint.
+  for (const outcome of outcomes) {
+    if (outcome.status === 'misconfigured') problems.push(`${outcome.sensor.id}: ${outcome.problem}`);
+  }
+
   // Write-ahead: every new reading is on disk before anything is sent.
   const fresh = outcomes.flatMap((outcome) => (outcome.reading ? [outcome.reading] : []));
   const freshUnstamped = outcomes.flatMap((outcome) => (outcome.unstamped ? [outcome.unstamped] : []));
