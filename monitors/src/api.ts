@@ -15,10 +15,16 @@ export interface RetryOptions {
 
 export const defaultSleep: Sleep = (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
+// Every POST that sync sends creates something, except the monitor validate endpoint.
+function isIdempotent(request: client.RequestContext): boolean {
+  return request.getHttpMethod() !== client.HttpMethod.POST || new URL(request.getUrl()).pathname.endsWith('/validate');
+}
+
 /**
  * The client's HTTP layer with Datadog's rate limits honoured: after a 429 it waits
  * `X-RateLimit-Reset` seconds, when `X-RateLimit-Remaining` reaches 0 it waits for the reset
- * before the next request, and a 5xx is retried with exponential backoff.
+ * before the next request, and a 5xx is retried with exponential backoff unless the request is a
+ * POST that creates something.
  */
 export class RateLimitedHttpLibrary implements client.HttpLibrary {
   private readonly inner = new client.IsomorphicFetchHttpLibrary();
@@ -38,7 +44,9 @@ export class RateLimitedHttpLibrary implements client.HttpLibrary {
       const status = response.httpStatusCode;
       const resetMs = Number(response.headers['x-ratelimit-reset'] ?? '1') * 1000;
       if (response.headers['x-ratelimit-remaining'] === '0') this.waitUntilReset = resetMs;
-      const retryable = status === 429 || status >= 500;
+      // A 429 was not processed, but a POST that failed with a 5xx may have been: the caller
+      // checks whether it took effect before sending it again.
+      const retryable = status === 429 || (status >= 500 && isIdempotent(request));
       if (!retryable || attempt >= this.options.maxRetries) return response;
       const wait = status === 429 ? resetMs : this.options.backoffMs * 2 ** attempt;
       this.options.logger?.warn(

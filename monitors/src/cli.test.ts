@@ -69,13 +69,42 @@ describe('hometemp-monitors', () => {
     expect(json.dashboards.entries.map((entry: { action: string }) => entry.action)).toEqual(['unchanged']);
   });
 
-  it('retries a failed create without sleeping in tests', async () => {
-    datadog.failNext('POST', /^\/api\/v1\/monitor$/, 503, 2);
+  it('retries a failed read without sleeping in tests', async () => {
+    datadog.failNext('GET', /^\/api\/v1\/monitor$/, 503, 2);
     const run = capture(env);
 
     expect(await runCli(['sync', '--site', SITE, '--apply'], run.context)).toBe(0);
     expect(run.sleeps).toEqual([1000, 2000]);
     expect(datadog.monitors.size).toBe(21);
+  });
+
+  it('creates again after a 5xx only when nothing was stored', async () => {
+    datadog.failNext('POST', /^\/api\/v1\/monitor$/, 503, 1);
+    datadog.failNextAfterEffect('POST', /^\/api\/v1\/monitor$/, 500, 1);
+    const run = capture(env);
+
+    expect(await runCli(['sync', '--site', SITE, '--apply'], run.context)).toBe(0);
+    expect(datadog.monitors.size).toBe(21);
+    const names = [...datadog.monitors.values()].map((monitor) => monitor.name);
+    expect(new Set(names).size).toBe(21);
+  });
+
+  it('deletes a duplicate hometemp-id with --prune only', async () => {
+    expect(await runCli(['sync', '--site', SITE, '--apply'], capture(env).context)).toBe(0);
+    const original = [...datadog.monitors.values()].find((monitor) => monitor.name === '[home] Attic is too hot')!;
+    const clone = datadog.seed({ ...original, name: '[Clone] [home] Attic is too hot' });
+
+    const plan = capture(env);
+    expect(await runCli(['sync', '--site', SITE], plan.context)).toBe(2);
+    expect(plan.out[0]!.split('\n')).toContain(
+      `  ! [Clone] [home] Attic is too hot (id ${clone.id}): conflict: duplicate of monitor ${original.id} with the same hometemp-id; rerun with --prune to delete it`,
+    );
+
+    const prune = capture(env);
+    expect(await runCli(['sync', '--site', SITE, '--apply', '--prune'], prune.context)).toBe(0);
+    expect(prune.out[0]!.split('\n')).toContain(`  - [Clone] [home] Attic is too hot (id ${clone.id}): delete: duplicate of monitor ${original.id}`);
+    expect(datadog.monitors.has(clone.id)).toBe(false);
+    expect(datadog.monitors.has(original.id)).toBe(true);
   });
 
   it('leaves another site\'s monitors alone', async () => {

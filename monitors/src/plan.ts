@@ -101,9 +101,33 @@ export interface PlanInput {
   adopt: boolean;
 }
 
-/** Compares the declared monitors with Datadog's and decides what each one needs. */
-export function planMonitors(input: PlanInput): MonitorPlan {
-  const managedByKey = new Map(input.managed.map((monitor) => [ownerKey(monitor.tags), monitor]));
+/**
+ * Keeps the lowest id of each `hometemp-id` and lists the other monitors with that id. A clone
+ * made in the UI copies the tags, and a create that Datadog stored but answered with a 5xx leaves
+ * a second monitor, so one key can match several monitors.
+ */
+function splitDuplicates(managed: v1.Monitor[]): { kept: Map<string, v1.Monitor>; duplicates: PlanEntry[] } {
+  const kept = new Map<string, v1.Monitor>();
+  const duplicates: v1.Monitor[] = [];
+  for (const monitor of [...managed].sort((a, b) => (a.id ?? 0) - (b.id ?? 0))) {
+    const key = ownerKey(monitor.tags) ?? '';
+    if (kept.has(key)) duplicates.push(monitor);
+    else kept.set(key, monitor);
+  }
+  const entries = duplicates.map((monitor): PlanEntry => {
+    const key = ownerKey(monitor.tags) ?? '';
+    return { action: 'delete', key, name: monitor.name ?? '', id: monitor.id, changes: [], duplicateOf: kept.get(key)?.id };
+  });
+
+  return { kept, duplicates: entries };
+}
+
+/**
+ * Compares the declared monitors with Datadog's and decides what each one needs. A second
+ * monitor with the same `hometemp-id` is deleted with prune and is a conflict without it.
+ */
+export function planMonitors(input: PlanInput, options: { prune?: boolean } = {}): MonitorPlan {
+  const { kept: managedByKey, duplicates } = splitDuplicates(input.managed);
   const entries: PlanEntry[] = [];
 
   for (const definition of input.declared) {
@@ -123,12 +147,19 @@ export function planMonitors(input: PlanInput): MonitorPlan {
     entries.push({ ...base, action: 'create', changes: [] });
   }
   const declaredKeys = new Set(input.declared.map((definition) => definition.key));
-  const stale = input.managed.filter((monitor) => !declaredKeys.has(ownerKey(monitor.tags) ?? ''));
+  const stale = [...managedByKey.values()].filter((monitor) => !declaredKeys.has(ownerKey(monitor.tags) ?? ''));
   for (const monitor of stale) {
     entries.push({ action: 'delete', key: ownerKey(monitor.tags) ?? '', name: monitor.name ?? '', id: monitor.id, changes: [] });
   }
+  for (const duplicate of duplicates) {
+    const declaredDuplicate = declaredKeys.has(duplicate.key);
+    // Duplicates of an undeclared key go with the stale monitor they copy.
+    entries.push(options.prune || !declaredDuplicate ? duplicate : { ...duplicate, action: 'conflict' });
+  }
 
-  return { entries, rejections: [], pruneCandidates: stale.length, managedCount: input.managed.length };
+  const pruneCandidates = entries.filter((entry) => entry.action === 'delete').length;
+
+  return { entries, rejections: [], pruneCandidates, managedCount: input.managed.length };
 }
 
 /** True when the plan changes something in Datadog (deletes count only with prune). */

@@ -24,6 +24,7 @@ interface RenderedEntry {
   name: string;
   id?: number | string;
   changes: FieldChange[];
+  duplicateOf?: number;
 }
 
 const KINDS: { kind: Kind; heading: string; select: (plan: SitePlan) => RenderedEntry[] }[] = [
@@ -37,8 +38,12 @@ function renderEntry(entry: RenderedEntry, kind: Kind, prune: boolean): string[]
   let label: string = entry.action;
   if (entry.action === 'delete' && !prune) label = 'delete (skipped: needs --prune)';
   if (entry.action === 'delete' && kind === 'downtime') label = prune ? 'cancel' : 'cancel (skipped: needs --prune)';
+  const { duplicateOf } = entry;
+  if (entry.action === 'delete' && duplicateOf !== undefined) label = `${label}: duplicate of monitor ${duplicateOf}`;
   if (entry.action === 'conflict') {
-    label = `conflict: a ${kind} with this name exists but is not managed by hometemp; rerun with --adopt to take it over`;
+    label = duplicateOf === undefined
+      ? `conflict: a ${kind} with this name exists but is not managed by hometemp; rerun with --adopt to take it over`
+      : `conflict: duplicate of monitor ${duplicateOf} with the same hometemp-id; rerun with --prune to delete it`;
   }
 
   return [

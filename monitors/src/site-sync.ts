@@ -33,12 +33,12 @@ export interface SiteApplyResult {
 export async function fetchSitePlan(
   apis: DatadogApis,
   site: Site,
-  options: { adopt: boolean; now: Date; monitors?: MonitorDefinition[] },
+  options: { adopt: boolean; now: Date; monitors?: MonitorDefinition[]; prune?: boolean },
 ): Promise<SitePlan> {
   const declaredDowntimes = generateDowntimes(site);
 
   return {
-    monitors: await fetchPlan(apis, options.monitors ?? generateMonitors(site), { adopt: options.adopt, siteName: site.name }),
+    monitors: await fetchPlan(apis, options.monitors ?? generateMonitors(site), { adopt: options.adopt, siteName: site.name, prune: options.prune }),
     downtimes: await fetchDowntimePlan(apis, site.name, declaredDowntimes, options.now),
     dashboards: await fetchDashboardPlan(apis, site.name, [generateDashboard(site)], { adopt: options.adopt }),
     declaredDowntimes: declaredDowntimes.length,

@@ -150,14 +150,16 @@ describe('sync against a fake Datadog', () => {
   });
 
   it('reports a partial failure exactly', async () => {
-    // One try and three retries fail for the first create; the next creates succeed.
-    fake.failNext('POST', /^\/api\/v1\/monitor$/, 500, 4);
+    // All three creates of the first monitor fail, each followed by a lookup that finds none.
+    fake.failNext('POST', /^\/api\/v1\/monitor$/, 500, 3);
 
     const result = await applyPlan(apis, await fetchPlan(apis, declared.slice(0, 3), { adopt: false }), { prune: false });
 
     expect(result.failed).toEqual([{ action: 'create', key: 'pi-silent', name: declared[0]!.name, id: undefined, error: '500: Internal Server Error' }]);
     expect(result.applied.map((item) => item.key)).toEqual(['sensor-silent', 'room-living_room-too-hot']);
-    expect(sleeps).toEqual([1000, 2000, 4000]);
+    expect(sleeps).toEqual([]);
+    const creates = fake.requests.filter((request) => request.method === 'POST' && request.path === '/api/v1/monitor');
+    expect(creates).toHaveLength(5);
   });
 });
 

@@ -2,7 +2,7 @@ import { client } from '@datadog/datadog-api-client';
 import type { v1 } from '@datadog/datadog-api-client';
 import { HometempError } from '../../core/src/index';
 import type { DatadogApis } from './api';
-import { MANAGED_TAG } from './definitions/types';
+import { ID_TAG_PREFIX, MANAGED_TAG } from './definitions/types';
 import type { MonitorDefinition } from './definitions/types';
 import { planMonitors } from './plan';
 import type { MonitorPlan, PlanAction, PlanEntry } from './plan';
@@ -90,7 +90,7 @@ async function listManaged(apis: DatadogApis, siteName: string | undefined): Pro
 export async function fetchPlan(
   apis: DatadogApis,
   declared: MonitorDefinition[],
-  options: { adopt: boolean; siteName?: string },
+  options: { adopt: boolean; siteName?: string; prune?: boolean },
 ): Promise<MonitorPlan> {
   const managed = await listManaged(apis, options.siteName);
   const managedNames = new Set(managed.map((monitor) => monitor.name));
@@ -101,7 +101,7 @@ export async function fetchPlan(
     sameName.push(...found.filter((monitor) => monitor.name === definition.name && !monitor.tags?.includes(MANAGED_TAG)));
   }
 
-  const plan = planMonitors({ declared, managed, sameName, adopt: options.adopt });
+  const plan = planMonitors({ declared, managed, sameName, adopt: options.adopt }, { prune: options.prune });
   const toWrite = plan.entries.filter((entry) => ['create', 'update', 'adopt'].includes(entry.action));
   plan.rejections = await validateRemotely(apis, toWrite.map((entry) => entry.definition!));
 
@@ -123,10 +123,33 @@ export async function validateRemotely(apis: DatadogApis, definitions: MonitorDe
   return rejections;
 }
 
+// Creates sent in total when Datadog answers a create with a 5xx and the monitor does not exist.
+const CREATE_ATTEMPTS = 3;
+
+/**
+ * Creates a monitor. The HTTP layer does not retry a POST after a 5xx, because Datadog may have
+ * stored it anyway: this lists monitors by the definition's `hometemp-id` and site tags and
+ * creates again only when none exists.
+ */
+async function createMonitorOnce(apis: DatadogApis, definition: MonitorDefinition): Promise<number | undefined> {
+  const siteTag = definition.tags.find((tag) => tag.startsWith('site:'));
+  const monitorTags = [MANAGED_TAG, `${ID_TAG_PREFIX}${definition.key}`, ...(siteTag ? [siteTag] : [])].join(',');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await apis.monitors.createMonitor({ body: toApiBody(definition) })).id;
+    } catch (error) {
+      if (!(error instanceof client.ApiException) || error.code < 500 || attempt >= CREATE_ATTEMPTS) throw error;
+      const existing = await apis.monitors.listMonitors({ monitorTags });
+      const created = existing.find((monitor) => monitor.tags?.includes(`${ID_TAG_PREFIX}${definition.key}`));
+      if (created) return created.id;
+    }
+  }
+}
+
 async function applyEntry(apis: DatadogApis, entry: PlanEntry): Promise<number | undefined> {
   switch (entry.action) {
     case 'create':
-      return (await apis.monitors.createMonitor({ body: toApiBody(entry.definition!) })).id;
+      return createMonitorOnce(apis, entry.definition!);
     case 'update':
     case 'adopt':
       return (await apis.monitors.updateMonitor({ monitorId: entry.id!, body: toApiBody(entry.definition!) })).id;

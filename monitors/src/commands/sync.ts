@@ -48,7 +48,7 @@ export async function runSync(options: SyncOptions, context: CommandContext): Pr
   }
 
   const apis = createDatadogApis(config, { sleep: context.sleep ?? defaultSleep });
-  const plan = await fetchSitePlan(apis, site, { adopt: options.adopt, now: context.now?.() ?? new Date(), monitors: declared });
+  const plan = await fetchSitePlan(apis, site, { adopt: options.adopt, prune: options.prune, now: context.now?.() ?? new Date(), monitors: declared });
   if (plan.monitors.rejections.length > 0) {
     context.stderr(renderRejections(plan.monitors.rejections));
     return EXIT.failure;

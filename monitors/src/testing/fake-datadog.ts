@@ -12,6 +12,8 @@ interface Failure {
   path: RegExp;
   status: number;
   remaining: number;
+  /** The request takes effect before the failure is sent, as when Datadog stores and then fails. */
+  afterEffect: boolean;
 }
 
 export interface FakeDatadogOptions {
@@ -82,7 +84,12 @@ export class FakeDatadog {
 
   /** Makes the next `count` requests matching method and path fail with `status`. */
   failNext(method: string, path: RegExp, status: number, count = 1): void {
-    this.failures.push({ method, path, status, remaining: count });
+    this.failures.push({ method, path, status, remaining: count, afterEffect: false });
+  }
+
+  /** Makes the next `count` matching requests take effect and then answer `status`. */
+  failNextAfterEffect(method: string, path: RegExp, status: number, count = 1): void {
+    this.failures.push({ method, path, status, remaining: count, afterEffect: true });
   }
 
   /** Stores a monitor directly, as if someone had created it in the Datadog UI. */
@@ -117,7 +124,7 @@ export class FakeDatadog {
       return;
     }
     const failure = this.failures.find((candidate) => candidate.method === method && candidate.path.test(url.pathname) && candidate.remaining > 0);
-    if (failure) {
+    if (failure && !failure.afterEffect) {
       failure.remaining -= 1;
       send(failure.status, { errors: ['Internal Server Error'] }, limitHeaders);
       return;
@@ -125,6 +132,11 @@ export class FakeDatadog {
     const body = ['POST', 'PUT', 'PATCH'].includes(method) ? await readJson(request) : undefined;
     const [status, answer] =
       this.downtimes.route(method, url, body) ?? this.dashboards.route(method, url, body) ?? this.route(method, url, body);
+    if (failure) {
+      failure.remaining -= 1;
+      send(failure.status, { errors: ['Internal Server Error'] }, limitHeaders);
+      return;
+    }
     send(status, answer, limitHeaders);
   }
 
