@@ -60,6 +60,36 @@ describe('siteSchema', () => {
       'must be after start (2026-03-02T08:00:00)',
     ],
     [
+      'a downtime start in UTC',
+      (site: any) => (site.downtimes[0].start = '2026-03-02T08:00:00Z'),
+      'downtimes.0.start',
+      'must be a local time such as 2026-12-24T00:00, without a zone or offset',
+    ],
+    [
+      'a downtime end with an offset',
+      (site: any) => (site.downtimes[0].end = '2026-03-06T18:00+01:00'),
+      'downtimes.0.end',
+      'must be a local time such as 2027-01-02T00:00, without a zone or offset',
+    ],
+    [
+      'a day that does not exist',
+      (site: any) => (site.downtimes[0].end = '2026-04-31T18:00'),
+      'downtimes.0.end',
+      'must be a local time such as 2027-01-02T00:00, without a zone or offset',
+    ],
+    [
+      'an end equal to start without seconds',
+      (site: any) => (site.downtimes[0].end = '2026-03-02T08:00'),
+      'downtimes.0.end',
+      'must be after start (2026-03-02T08:00:00)',
+    ],
+    [
+      'a downtime id listed twice',
+      (site: any) => (site.downtimes[1].id = 'attic-renovation'),
+      'downtimes.1.id',
+      '"attic-renovation" is listed twice; downtime ids must be unique in the site',
+    ],
+    [
       'an unknown time zone',
       (site: any) => (site.downtimes[1].timezone = 'Mars/Olympus'),
       'downtimes.1.timezone',

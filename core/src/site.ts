@@ -88,6 +88,25 @@ const isTimeZone = (zone: string) => {
   }
 };
 
+// A wall-clock time without a zone or offset: `timezone` says where it is read.
+const LOCAL_TIME_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
+
+function isLocalTime(value: string): boolean {
+  const match = LOCAL_TIME_PATTERN.exec(value);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second] = match.slice(1).map((part) => Number(part ?? 0));
+  const date = new Date(Date.UTC(year!, month! - 1, day!, hour, minute, second));
+
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month! - 1 && date.getUTCDate() === day &&
+    hour! < 24 && minute! < 60 && second! < 60;
+}
+
+// Local times with and without seconds compare as strings once both have seconds.
+const withSeconds = (localTime: string) => (localTime.length === 16 ? `${localTime}:00` : localTime);
+
+const localTimeSchema = (example: string) =>
+  z.string().refine(isLocalTime, { message: `must be a local time such as ${example}, without a zone or offset` });
+
 const downtimeSchema = z
   .strictObject({
     id: idSchema,
@@ -97,8 +116,8 @@ const downtimeSchema = z
     rooms: z.array(roomNameSchema).default([]),
     devices: z.array(idSchema).default([]),
     /** Local wall-clock time, such as 2026-12-24T00:00, read in `timezone`. */
-    start: z.iso.datetime({ local: true, message: 'must be a local time such as 2026-12-24T00:00' }),
-    end: z.iso.datetime({ local: true, message: 'must be a local time such as 2027-01-02T00:00' }).optional(),
+    start: localTimeSchema('2026-12-24T00:00'),
+    end: localTimeSchema('2027-01-02T00:00').optional(),
     /** An RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=SA,SU, repeating from `start`. */
     recurrence: z
       .strictObject({
@@ -117,7 +136,7 @@ const downtimeSchema = z
     if (downtime.end !== undefined && downtime.recurrence !== undefined) {
       context.addIssue({ code: 'custom', path: ['end'], message: 'must be left out when recurrence is set' });
     }
-    if (downtime.end !== undefined && downtime.end <= downtime.start) {
+    if (downtime.end !== undefined && withSeconds(downtime.end) <= withSeconds(downtime.start)) {
       context.addIssue({ code: 'custom', path: ['end'], message: `must be after start (${downtime.start})` });
     }
   });
@@ -165,7 +184,12 @@ export const siteSchema = z
         }
       });
     });
+    const downtimeIds = new Set<string>();
     site.downtimes.forEach((downtime, index) => {
+      if (downtimeIds.has(downtime.id)) {
+        context.addIssue({ code: 'custom', path: ['downtimes', index, 'id'], message: `"${downtime.id}" is listed twice; downtime ids must be unique in the site` });
+      }
+      downtimeIds.add(downtime.id);
       downtime.rooms.filter((room) => !roomNames.has(room)).forEach((room) => {
         context.addIssue({ code: 'custom', path: ['downtimes', index, 'rooms'], message: `"${room}" is not one of the rooms` });
       });
