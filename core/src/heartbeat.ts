@@ -31,6 +31,12 @@ export const heartbeatSchema = z.strictObject({
     )
     .max(32),
   spool: z.strictObject({ depth: countSchema, dropped: countSchema }),
+  /**
+   * Readings this run delivered from the spool: `sent` that ingest took, `rejectedByServer`
+   * that ingest rejected and the collector moved aside. Optional, because collectors before
+   * this field do not send it.
+   */
+  delivery: z.strictObject({ sent: countSchema, rejectedByServer: countSchema }).optional(),
 });
 
 export type Heartbeat = z.output<typeof heartbeatSchema>;

@@ -136,6 +136,7 @@ describe('runCollector delivery', () => {
       `ingest rejected 1 readings; moved to ${config.stateDir}/rejected.jsonl with the reasons`,
     ]);
     expect(counts).toEqual(['sent kitchen 1', 'rejected_by_server attic Attic 1']);
+    expect(ingest.heartbeats.map((heartbeat) => heartbeat.delivery)).toEqual([{ sent: 1, rejectedByServer: 1 }]);
     expect(readLines(join(config.stateDir, 'rejected.jsonl')).map((item) => item.reason)).toEqual(['out_of_range']);
   });
 });

@@ -208,6 +208,7 @@ async function runWithin(
     deps, runId, startedAtMs, outcomes, delivered: delivery.failure === undefined && delivery.rejected === 0,
     spoolDepth: delivery.remaining.length + (clockProblem ? unstamped.entries.length + freshUnstamped.length : 0),
     dropped: capped.dropped + clockDropped,
+    delivery: { sent: delivery.delivered, rejectedByServer: delivery.rejected },
   });
   const heartbeatProblem = await sendHeartbeat(heartbeat, {
     ...http, signal: runSignal, remainingMs: () => Infinity, retries: workSignal.aborted ? 0 : 1,
@@ -231,6 +232,7 @@ async function runWithin(
 function buildHeartbeat(input: {
   deps: RunDependencies; runId: string; startedAtMs: number; outcomes: SensorOutcome[];
   delivered: boolean; spoolDepth: number; dropped: number;
+  delivery: { sent: number; rejectedByServer: number };
 }): Heartbeat {
   const { deps, outcomes } = input;
   const okCount = outcomes.filter((outcome) => outcome.status === 'ok').length;
@@ -251,6 +253,7 @@ function buildHeartbeat(input: {
       rejections: { ...item.rejections },
     })),
     spool: { depth: input.spoolDepth, dropped: input.dropped },
+    delivery: input.delivery,
   };
 }
 
