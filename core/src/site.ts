@@ -141,6 +141,24 @@ const downtimeSchema = z
     }
   });
 
+// Datadog tag values: lower-case letters, digits and "_", "-", ".", "/", as `toTagValue` makes them.
+const tagValueSchema = z.string().regex(/^[a-z][a-z0-9_./-]{0,199}$/, {
+  message: 'must be a Datadog tag value: lower-case letters, digits, "_", "-", "." or "/", starting with a letter',
+});
+
+/**
+ * The one deployment of ingest and the frontend that serves this site. Their monitors are
+ * scoped by these names, so sites sharing a Datadog organization need a deployment each.
+ */
+const deploymentSchema = z.strictObject({
+  /** The ingest Lambda's function name, as Datadog tags it (`functionname`). */
+  ingestFunctionName: tagValueSchema.default('hometemp-ingest'),
+  /** The frontend's APM service name. */
+  frontendService: tagValueSchema.default('hometemp-frontend'),
+  /** The `env` tag of the frontend's traces, when it sets `DD_ENV`. */
+  env: tagValueSchema.optional(),
+});
+
 /**
  * One home: its rooms and their thresholds, its devices and sensors, how often collectors run,
  * where alerts go and when they are muted. Independent of any monitoring vendor.
@@ -157,6 +175,7 @@ export const siteSchema = z
     rooms: z.array(roomSchema).min(1, { message: 'must list at least one room' }),
     devices: z.array(deviceSchema).min(1, { message: 'must list at least one device' }),
     downtimes: z.array(downtimeSchema).default([]),
+    deployment: deploymentSchema.prefault({}),
   })
   .superRefine((site, context) => {
     const roomNames = new Set<string>();

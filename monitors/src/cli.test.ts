@@ -92,7 +92,7 @@ describe('hometemp-monitors', () => {
   it('deletes a duplicate hometemp-id with --prune only', async () => {
     expect(await runCli(['sync', '--site', SITE, '--apply'], capture(env).context)).toBe(0);
     const original = [...datadog.monitors.values()].find((monitor) => monitor.name === '[home] Attic is too hot')!;
-    const clone = datadog.seed({ ...original, name: '[Clone] [home] Attic is too hot' });
+    const clone = datadog.seed({ ...original, query: original.query as string, name: '[Clone] [home] Attic is too hot' });
 
     const plan = capture(env);
     expect(await runCli(['sync', '--site', SITE], plan.context)).toBe(2);

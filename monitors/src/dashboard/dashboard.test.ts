@@ -32,7 +32,7 @@ describe('generateDashboard', () => {
   it('queries a room by its tag value', () => {
     const queries = definitions[1]!.widgets!.map((widget) => widget.definition.requests![0]!.q);
 
-    expect(queries).toEqual(['avg:hometemp.temperature{room:living_room} by {sensor}', 'avg:hometemp.humidity{room:living_room} by {sensor}']);
+    expect(queries).toEqual(['avg:hometemp.temperature{room:living_room AND device IN (pi-living)} by {sensor}', 'avg:hometemp.humidity{room:living_room AND device IN (pi-living)} by {sensor}']);
   });
 
   it('uses the metric names ingest emits', () => {
@@ -43,7 +43,7 @@ describe('generateDashboard', () => {
       'sum:hometemp.heartbeat.sensor_status{device IN (pi-living,pi-bedroom,pi-attic)} by {sensor,status}',
       'max:hometemp.heartbeat.spool_depth{device IN (pi-living,pi-bedroom,pi-attic)} by {device}',
       'sum:hometemp.ingest.requests{*} by {outcome}.as_count()',
-      'sum:hometemp.ingest.readings{device IN (pi-living,pi-bedroom,pi-attic),outcome:rejected} by {reason}.as_count()',
+      'sum:hometemp.ingest.readings{device IN (pi-living,pi-bedroom,pi-attic) AND outcome:rejected} by {reason}.as_count()',
       'p95:hometemp.ingest.lag{device IN (pi-living,pi-bedroom,pi-attic)} by {device}',
     ]);
   });

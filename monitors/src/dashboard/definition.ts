@@ -2,6 +2,7 @@ import type { v1 } from '@datadog/datadog-api-client';
 import { toTagValue } from '../../../core/src/index';
 import type { Site, SiteRoom } from '../../../core/src/index';
 import { deviceFilter } from '../definitions/sensor-monitors';
+import { allOf } from '../definitions/tags';
 import { MANAGED_TAG } from '../definitions/types';
 import { ownershipMarker } from '../ownership';
 
@@ -21,8 +22,8 @@ const group = (title: string, widgets: v1.Widget[]): v1.Widget => ({
   definition: { type: 'group', title, layoutType: 'ordered', widgets },
 });
 
-function roomGroup(room: SiteRoom): v1.Widget {
-  const scope = `room:${toTagValue(room.name)}`;
+function roomGroup(site: Site, room: SiteRoom): v1.Widget {
+  const scope = allOf(`room:${toTagValue(room.name)}`, deviceFilter(site, room.name));
 
   return group(room.name, [
     timeseries('Temperature (°C) by sensor', `avg:hometemp.temperature{${scope}} by {sensor}`),
@@ -56,7 +57,7 @@ function collectorGroup(devices: string): v1.Widget {
 function ingestGroup(devices: string): v1.Widget {
   return group('Ingest', [
     timeseries('Requests by outcome', 'sum:hometemp.ingest.requests{*} by {outcome}.as_count()', 'bars'),
-    timeseries('Rejected readings by reason', `sum:hometemp.ingest.readings{${devices},outcome:rejected} by {reason}.as_count()`, 'bars'),
+    timeseries('Rejected readings by reason', `sum:hometemp.ingest.readings{${allOf(devices, 'outcome:rejected')}} by {reason}.as_count()`, 'bars'),
     timeseries('Lag from reading to receipt (s, p95) by device', `p95:hometemp.ingest.lag{${devices}} by {device}`),
   ]);
 }
@@ -96,7 +97,7 @@ export function generateDashboard(site: Site): DashboardDefinition {
       ].join('\n\n'),
       layoutType: 'ordered',
       reflowType: 'auto',
-      widgets: [monitorStatus(site), ...site.rooms.map(roomGroup), sensorsTable(devices), collectorGroup(devices), ingestGroup(devices)],
+      widgets: [monitorStatus(site), ...site.rooms.map((room) => roomGroup(site, room)), sensorsTable(devices), collectorGroup(devices), ingestGroup(devices)],
     },
   };
 }

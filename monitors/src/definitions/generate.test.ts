@@ -73,9 +73,9 @@ describe('generateMonitors', () => {
     const hot = byKey('room-living_room-too-hot');
     const cold = byKey('room-living_room-too-cold');
 
-    expect(hot.query).toBe('avg(last_30m):avg:hometemp.temperature{room:living_room} by {sensor} >= 29');
+    expect(hot.query).toBe('avg(last_30m):avg:hometemp.temperature{room:living_room AND device IN (pi-living)} by {sensor} >= 29');
     expect(hot.options.thresholds).toEqual({ critical: 29, warning: 26, criticalRecovery: 28, warningRecovery: 25 });
-    expect(cold.query).toBe('avg(last_30m):avg:hometemp.temperature{room:living_room} by {sensor} <= 14');
+    expect(cold.query).toBe('avg(last_30m):avg:hometemp.temperature{room:living_room AND device IN (pi-living)} by {sensor} <= 14');
     expect(cold.options.thresholds).toEqual({ critical: 14, warning: 17, criticalRecovery: 15, warningRecovery: 18 });
     expect(hot.options.renotifyInterval).toBe(120);
     expect(hot.options.renotifyStatuses).toEqual(['alert']);
@@ -83,7 +83,7 @@ describe('generateMonitors', () => {
 
   it('requires humidity to stay high for hours', () => {
     expect(byKey('room-attic-too-humid').query).toBe(
-      'min(last_6h):avg:hometemp.humidity{room:attic} by {sensor} >= 85',
+      'min(last_6h):avg:hometemp.humidity{room:attic AND device IN (pi-attic)} by {sensor} >= 85',
     );
   });
 
@@ -119,6 +119,27 @@ describe('generateMonitors', () => {
       'sum(last_15m):sum:trace.hono.request.errors{service:hometemp-frontend}.as_count() / sum:trace.hono.request.hits{service:hometemp-frontend}.as_count() >= 0.05',
     );
     expect(byKey('frontend-latency').query).toBe('avg(last_15m):p95:trace.hono.request{service:hometemp-frontend} >= 2');
+  });
+
+  it('scopes rooms and collectors by the site devices', () => {
+    const cabin = generateMonitors({
+      ...site,
+      name: 'cabin',
+      devices: [{ id: 'cabin-pi', sensors: [{ id: 'cabin-dht22', type: 'dht22', room: 'Living room' }] }],
+    });
+    const hot = cabin.find((monitor) => monitor.key === 'room-living_room-too-hot')!;
+    const failing = cabin.find((monitor) => monitor.key === 'collector-runs-failing')!;
+
+    expect(hot.query).toBe('avg(last_30m):avg:hometemp.temperature{room:living_room AND device IN (cabin-pi)} by {sensor} >= 29');
+    expect(failing.query).toBe('sum(last_1h):sum:hometemp.heartbeat.runs{device IN (cabin-pi) AND outcome:failed} by {device}.as_count() >= 3');
+  });
+
+  it('scopes ingest and frontend by the deployment', () => {
+    const deployed = generateMonitors({ ...site, deployment: { ingestFunctionName: 'cabin-ingest', frontendService: 'cabin-frontend', env: 'prod' } });
+    const query = (key: string) => deployed.find((monitor) => monitor.key === key)!.query;
+
+    expect(query('ingest-lambda-errors')).toBe('sum(last_15m):sum:aws.lambda.enhanced.errors{functionname:cabin-ingest}.as_count() >= 5');
+    expect(query('frontend-latency')).toBe('avg(last_15m):p95:trace.hono.request{service:cabin-frontend AND env:prod} >= 2');
   });
 
   it('scales windows with a 5-minute interval', () => {

@@ -10,7 +10,8 @@ export function generateMonitors(
   site: Site,
   options: Partial<GeneratorOptions> = {},
 ): MonitorDefinition[] {
-  const resolved = { ...DEFAULT_GENERATOR_OPTIONS, ...options };
+  const { ingestFunctionName, frontendService, env } = site.deployment;
+  const resolved = { ...DEFAULT_GENERATOR_OPTIONS, ingestFunctionName, frontendService, env, ...options };
 
   return [
     ...silenceMonitors(site, resolved),

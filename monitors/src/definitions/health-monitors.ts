@@ -1,7 +1,7 @@
 import type { Site } from '../../../core/src/index';
 import { buildMessage } from './messages';
 import { baseTags, deviceFilter } from './sensor-monitors';
-import { windowOf } from './tags';
+import { allOf, windowOf } from './tags';
 import type { Cadence, GeneratorOptions, MonitorDefinition, MonitorOptionsDefinition } from './types';
 
 // Lambda metrics from the AWS integration reach Datadog through CloudWatch about 10-15 minutes
@@ -69,7 +69,7 @@ function collectorSpecs(site: Site): HealthSpec[] {
     {
       key: 'collector-read-failures',
       name: 'Sensor {{sensor.name}} fails its reads',
-      query: `sum(${window}):sum:hometemp.heartbeat.sensor_status{${devices},status:read_failed} by {device,sensor,room}`,
+      query: `sum(${window}):sum:hometemp.heartbeat.sensor_status{${allOf(devices, 'status:read_failed')}} by {device,sensor,room}`,
       critical: 3,
       warning: 2,
       cadence: 'collector',
@@ -82,7 +82,7 @@ function collectorSpecs(site: Site): HealthSpec[] {
     {
       key: 'collector-runs-failing',
       name: 'Collector runs fail on Pi {{device.name}}',
-      query: `sum(${window}):sum:hometemp.heartbeat.runs{${devices},outcome:failed} by {device}.as_count()`,
+      query: `sum(${window}):sum:hometemp.heartbeat.runs{${allOf(devices, 'outcome:failed')}} by {device}.as_count()`,
       critical: 3,
       warning: 2,
       cadence: 'collector',
@@ -108,14 +108,15 @@ function collectorSpecs(site: Site): HealthSpec[] {
   ];
 }
 
-function ingestSpecs(options: GeneratorOptions): HealthSpec[] {
+function ingestSpecs(site: Site, options: GeneratorOptions): HealthSpec[] {
   const fn = `functionname:${options.ingestFunctionName}`;
+  const devices = deviceFilter(site);
 
   return [
     {
       key: 'ingest-rejections',
       name: 'Ingest rejects readings from Pi {{device.name}}',
-      query: 'sum(last_1h):sum:hometemp.ingest.readings{outcome:rejected} by {device}.as_count()',
+      query: `sum(last_1h):sum:hometemp.ingest.readings{${allOf(devices, 'outcome:rejected')}} by {device}.as_count()`,
       critical: 8,
       warning: 1,
       cadence: 'service',
@@ -128,6 +129,8 @@ function ingestSpecs(options: GeneratorOptions): HealthSpec[] {
     {
       key: 'ingest-errors',
       name: 'Ingest cannot store readings',
+      // NOTE: ingest tags this metric with route and outcome only, so it counts every ingest
+      // deployment in the organization; a functionname or site tag from ingest would scope it.
       query: 'sum(last_15m):sum:hometemp.ingest.requests{outcome:unavailable}.as_count()',
       critical: 5,
       warning: 1,
@@ -186,7 +189,7 @@ function ingestSpecs(options: GeneratorOptions): HealthSpec[] {
  * `trace.<span>.errors`, `trace.<span>.hits` and the latency distribution `trace.<span>`.
  */
 function frontendSpecs(options: GeneratorOptions): HealthSpec[] {
-  const scope = `{service:${options.frontendService}}`;
+  const scope = `{${allOf(`service:${options.frontendService}`, ...(options.env === undefined ? [] : [`env:${options.env}`]))}}`;
   const span = `trace.${options.frontendSpanName}`;
 
   return [
@@ -221,7 +224,7 @@ function frontendSpecs(options: GeneratorOptions): HealthSpec[] {
 
 /** Collector, ingest and frontend health monitors. */
 export function healthMonitors(site: Site, options: GeneratorOptions): MonitorDefinition[] {
-  return [...collectorSpecs(site), ...ingestSpecs(options), ...frontendSpecs(options)].map((spec) =>
+  return [...collectorSpecs(site), ...ingestSpecs(site, options), ...frontendSpecs(options)].map((spec) =>
     healthMonitor(site, options, spec),
   );
 }

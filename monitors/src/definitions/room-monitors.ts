@@ -1,7 +1,7 @@
 import type { Site, SiteRoom } from '../../../core/src/index';
 import { buildMessage } from './messages';
-import { baseTags } from './sensor-monitors';
-import { toTagValue, windowOf } from './tags';
+import { baseTags, deviceFilter } from './sensor-monitors';
+import { allOf, toTagValue, windowOf } from './tags';
 import type { GeneratorOptions, MonitorDefinition, MonitorOptionsDefinition } from './types';
 
 /**
@@ -32,7 +32,7 @@ function roomOptions(options: GeneratorOptions, thresholds: MonitorOptionsDefini
 function temperatureMonitors(site: Site, room: SiteRoom, options: GeneratorOptions): MonitorDefinition[] {
   const tag = toTagValue(room.name);
   const window = windowOf(TEMPERATURE_INTERVALS * site.collectionIntervalMinutes);
-  const metric = `avg:hometemp.temperature{room:${tag}} by {sensor}`;
+  const metric = `avg:hometemp.temperature{${allOf(`room:${tag}`, deviceFilter(site, room.name))}} by {sensor}`;
   const { high, low } = room.temperature;
   const hotKey = `room-${tag}-too-hot`;
   const coldKey = `room-${tag}-too-cold`;
@@ -97,7 +97,7 @@ function humidityMonitor(site: Site, room: SiteRoom, options: GeneratorOptions):
     key,
     name: `[${site.name}] ${room.name} has been too humid for ${forHours} hours`,
     type: 'query alert',
-    query: `min(${windowOf(forHours * 60)}):avg:hometemp.humidity{room:${tag}} by {sensor} >= ${high.critical}`,
+    query: `min(${windowOf(forHours * 60)}):avg:hometemp.humidity{${allOf(`room:${tag}`, deviceFilter(site, room.name))}} by {sensor} >= ${high.critical}`,
     message: buildMessage(site, {
       alert: `${room.name} has stayed at or above the critical ${high.critical} %RH for ${forHours} hours; the lowest reading was {{value}} %RH on sensor {{sensor.name}}.`,
       warning: `${room.name} has stayed at or above the warning ${high.warning} %RH for ${forHours} hours; the lowest reading was {{value}} %RH on sensor {{sensor.name}}.`,

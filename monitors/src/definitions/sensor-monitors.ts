@@ -1,6 +1,6 @@
 import type { Site } from '../../../core/src/index';
 import { buildMessage } from './messages';
-import { anyOf, windowOf } from './tags';
+import { anyOf, toTagValue, windowOf } from './tags';
 import { MANAGED_TAG, ID_TAG_PREFIX } from './types';
 import type { GeneratorOptions, MonitorDefinition } from './types';
 
@@ -15,8 +15,16 @@ export function baseTags(site: Site, key: string, service: string): string[] {
   return [MANAGED_TAG, `${ID_TAG_PREFIX}${key}`, `site:${site.name}`, `service:${service}`, 'team:home'];
 }
 
-export function deviceFilter(site: Site): string {
-  return anyOf('device', site.devices.map((device) => device.id));
+/**
+ * Builds the filter on the site's devices, or on those with a sensor in `room`. Every room,
+ * sensor and collector query carries it, so two sites in one Datadog organization with a room of
+ * the same name do not alert each other.
+ */
+export function deviceFilter(site: Site, room?: string): string {
+  const devices = room === undefined ? site.devices : site.devices.filter((device) => device.sensors.some((sensor) => sensor.room === room));
+  const scoped = devices.length > 0 ? devices : site.devices;
+
+  return anyOf('device', scoped.map((device) => toTagValue(device.id)));
 }
 
 /**

@@ -43,6 +43,8 @@ export interface GeneratorOptions {
   /** The frontend's APM service and the name of its request span. */
   frontendService: string;
   frontendSpanName: string;
+  /** The `env` tag of the frontend's traces; unset matches every env. */
+  env?: string;
   /** Minutes between reminders while a monitor stays critical. */
   renotifyMinutes: number;
 }
