@@ -1,5 +1,5 @@
-import { client, v1, v2 } from '@datadog/datadog-api-client';
-import type { Logger } from '../../core/src/index';
+import { client, logger as clientLogger, v1, v2 } from '@datadog/datadog-api-client';
+import { HometempError } from '../../core/src/index';
 import type { MonitorsConfig } from './config';
 
 export type Sleep = (milliseconds: number) => Promise<void>;
@@ -9,22 +9,40 @@ export interface RetryOptions {
   maxRetries: number;
   /** First backoff after a 5xx, doubled on each further attempt. */
   backoffMs: number;
+  /** How long one request may take before it fails, in milliseconds. */
+  timeoutMs: number;
+  /** The longest rate-limit wait; a longer `X-RateLimit-Reset` fails the request instead. */
+  maxWaitMs: number;
   sleep: Sleep;
-  logger?: Logger;
+  /** Receives one line for every retry and every wait, for the person running sync. */
+  notice?: (text: string) => void;
 }
 
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_WAIT_MS = 60_000;
+
 export const defaultSleep: Sleep = (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+/** A Datadog request that got no usable response: a timeout, a refused connection, a long rate limit. */
+export class DatadogRequestError extends HometempError {}
 
 // Every POST that sync sends creates something, except the monitor validate endpoint.
 function isIdempotent(request: client.RequestContext): boolean {
   return request.getHttpMethod() !== client.HttpMethod.POST || new URL(request.getUrl()).pathname.endsWith('/validate');
 }
 
+const describeRequest = (request: client.RequestContext) => {
+  const url = new URL(request.getUrl());
+  return `${request.getHttpMethod()} ${url.origin}${url.pathname}`;
+};
+
+const seconds = (milliseconds: number) => `${Math.round(milliseconds / 100) / 10} s`;
+
 /**
- * The client's HTTP layer with Datadog's rate limits honoured: after a 429 it waits
- * `X-RateLimit-Reset` seconds, when `X-RateLimit-Remaining` reaches 0 it waits for the reset
- * before the next request, and a 5xx is retried with exponential backoff unless the request is a
- * POST that creates something.
+ * The client's HTTP layer with a timeout per request and Datadog's rate limits honoured. After a
+ * 429 it waits `X-RateLimit-Reset` seconds, and when `X-RateLimit-Remaining` reaches 0 it waits
+ * for the reset before the next request. A wait longer than `maxWaitMs` fails instead. A 5xx is
+ * retried with exponential backoff unless the request is a POST that creates something.
  */
 export class RateLimitedHttpLibrary implements client.HttpLibrary {
   private readonly inner = new client.IsomorphicFetchHttpLibrary();
@@ -32,15 +50,43 @@ export class RateLimitedHttpLibrary implements client.HttpLibrary {
 
   constructor(private readonly options: RetryOptions) {}
 
+  private async wait(milliseconds: number, request: client.RequestContext, reason: string): Promise<void> {
+    if (milliseconds > this.options.maxWaitMs) {
+      const retryAt = new Date(Date.now() + milliseconds).toISOString();
+      throw new DatadogRequestError(
+        `Datadog's rate limit for ${describeRequest(request)} resets in ${seconds(milliseconds)}, longer than the ${seconds(this.options.maxWaitMs)} sync waits; run sync again after ${retryAt}`,
+      );
+    }
+    this.options.notice?.(`${reason}; waiting ${seconds(milliseconds)}`);
+    await this.options.sleep(milliseconds);
+  }
+
+  private async sendOnce(request: client.RequestContext): Promise<client.ResponseContext> {
+    request.setHttpConfig({ ...request.getHttpConfig(), signal: AbortSignal.timeout(this.options.timeoutMs) });
+    try {
+      return await this.inner.send(request);
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name === 'TimeoutError' || name === 'AbortError') {
+        throw new DatadogRequestError(
+          `${describeRequest(request)} got no response within ${seconds(this.options.timeoutMs)}; check the network or raise --timeout`,
+          { cause: error },
+        );
+      }
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const detail = cause?.code ?? cause?.message ?? (error as Error).message;
+      throw new DatadogRequestError(`cannot reach the Datadog API at ${new URL(request.getUrl()).origin}: ${detail}`, { cause: error });
+    }
+  }
+
   async send(request: client.RequestContext): Promise<client.ResponseContext> {
     for (let attempt = 0; ; attempt++) {
       if (this.waitUntilReset > 0) {
         const wait = this.waitUntilReset;
         this.waitUntilReset = 0;
-        this.options.logger?.info({ wait_ms: wait }, 'rate limit exhausted; waiting for the reset');
-        await this.options.sleep(wait);
+        await this.wait(wait, request, 'Datadog rate limit used up');
       }
-      const response = await this.inner.send(request);
+      const response = await this.sendOnce(request);
       const status = response.httpStatusCode;
       const resetMs = Number(response.headers['x-ratelimit-reset'] ?? '1') * 1000;
       if (response.headers['x-ratelimit-remaining'] === '0') this.waitUntilReset = resetMs;
@@ -49,12 +95,8 @@ export class RateLimitedHttpLibrary implements client.HttpLibrary {
       const retryable = status === 429 || (status >= 500 && isIdempotent(request));
       if (!retryable || attempt >= this.options.maxRetries) return response;
       const wait = status === 429 ? resetMs : this.options.backoffMs * 2 ** attempt;
-      this.options.logger?.warn(
-        { status, attempt: attempt + 1, wait_ms: wait, url: request.getUrl() },
-        'Datadog answered with a retryable status; retrying',
-      );
       this.waitUntilReset = 0;
-      await this.options.sleep(wait);
+      await this.wait(wait, request, `Datadog returned ${status} to ${describeRequest(request)}; retry ${attempt + 1} of ${this.options.maxRetries}`);
     }
   }
 }
@@ -67,10 +109,19 @@ export interface DatadogApis {
 }
 
 export function createDatadogApis(config: MonitorsConfig, retry: Partial<RetryOptions> = {}): DatadogApis {
+  // The client logs every failed fetch to the console with a stack; sync reports it in one line.
+  clientLogger.setLevel('silent');
   const configuration = client.createConfiguration({
     baseServer: new client.BaseServerConfiguration(config.apiUrl, {}),
     authMethods: { apiKeyAuth: config.apiKey, appKeyAuth: config.appKey },
-    httpApi: new RateLimitedHttpLibrary({ maxRetries: 3, backoffMs: 1000, sleep: defaultSleep, ...retry }),
+    httpApi: new RateLimitedHttpLibrary({
+      maxRetries: 3,
+      backoffMs: 1000,
+      timeoutMs: DEFAULT_TIMEOUT_MS,
+      maxWaitMs: DEFAULT_MAX_WAIT_MS,
+      sleep: defaultSleep,
+      ...retry,
+    }),
     // Compression is off so the request bodies are plain JSON for proxies and the local fake.
     httpConfig: { compress: false },
   });

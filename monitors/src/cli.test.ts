@@ -1,4 +1,6 @@
 import { writeFileSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './cli';
@@ -140,6 +142,49 @@ describe('hometemp-monitors', () => {
     const again = capture(env);
     expect(await runCli(['sync', '--site', SITE, '--apply'], again.context)).toBe(1);
     expect(again.out[0]!.split('\n').at(-1)).toBe('Plan: 0 to create, 0 to update, 0 to delete, 23 unchanged, 1 conflicts.');
+  });
+
+  it('fails a request that gets no response', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const run = capture({ ...env, HOMETEMP_DATADOG_URL: url });
+
+    try {
+      expect(await runCli(['sync', '--site', SITE, '--timeout', '0.2'], run.context)).toBe(1);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+    expect(run.err).toEqual([`error: GET ${url}/api/v1/monitor got no response within 0.2 s; check the network or raise --timeout`]);
+  });
+
+  it('prints every retry and stops at a long rate limit', async () => {
+    datadog.failNext('GET', /^\/api\/v1\/monitor$/, 503, 1);
+    const run = capture(env);
+
+    expect(await runCli(['sync', '--site', SITE], run.context)).toBe(2);
+    expect(run.err).toEqual([`Datadog returned 503 to GET ${env.HOMETEMP_DATADOG_URL}/api/v1/monitor; retry 1 of 3; waiting 1 s`]);
+
+    const limited = new FakeDatadog({ rateLimit: 1, ratePeriodSeconds: 3600 });
+    const limitedUrl = await limited.start();
+    const blocked = capture({ ...env, HOMETEMP_DATADOG_URL: limitedUrl });
+    try {
+      expect(await runCli(['sync', '--site', SITE], blocked.context)).toBe(1);
+    } finally {
+      await limited.stop();
+    }
+    expect(blocked.err[0]).toMatch(
+      new RegExp(`^error: Datadog's rate limit for GET ${limitedUrl}/api/v1/monitor resets in 3600 s, longer than the 60 s sync waits; run sync again after \\d{4}-`),
+    );
+    expect(blocked.sleeps).toEqual([]);
+  });
+
+  it('rejects a timeout that is not a number', async () => {
+    const run = capture(env);
+
+    expect(await runCli(['sync', '--site', SITE, '--timeout', 'soon'], run.context)).toBe(1);
+    expect(run.err).toEqual(["error: option '--timeout <seconds>' argument 'soon' is invalid. must be a number of seconds above 0 and at most 600, such as 30"]);
   });
 
   it('lists an over one-off downtime without creating it', async () => {

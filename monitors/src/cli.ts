@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { HometempError } from '../../core/src/index';
 import { renderRejections } from './renderer';
 import { ValidationRejectedError } from './sync';
@@ -9,6 +9,15 @@ import type { CommandContext } from './commands/context';
 import { EXIT } from './utils';
 
 const DEFAULT_SITE_FILE = 'site.json';
+const DEFAULT_TIMEOUT_SECONDS = 30;
+
+function parseTimeout(value: string): number {
+  const timeout = Number(value);
+  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 600) {
+    throw new InvalidArgumentError('must be a number of seconds above 0 and at most 600, such as 30');
+  }
+  return timeout;
+}
 
 async function guarded(context: CommandContext, action: () => Promise<number>): Promise<number> {
   try {
@@ -38,6 +47,7 @@ export async function runCli(argv: string[], context: CommandContext): Promise<n
     .option('--prune', 'delete managed monitors that are no longer declared', false)
     .option('--adopt', 'take over unmanaged monitors whose name matches a declared one', false)
     .option('--json', 'print the plan as JSON', false)
+    .option('--timeout <seconds>', 'seconds one Datadog request may take before sync fails', parseTimeout, DEFAULT_TIMEOUT_SECONDS)
     .action(async (options) => {
       exitCode = await guarded(context, () => runSync(options, context));
     });

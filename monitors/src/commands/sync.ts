@@ -23,6 +23,8 @@ export interface SyncOptions {
   prune: boolean;
   adopt: boolean;
   json: boolean;
+  /** Seconds one Datadog request may take. */
+  timeout: number;
 }
 
 const failedCount = (result: Awaited<ReturnType<typeof applySitePlan>>) =>
@@ -47,7 +49,7 @@ export async function runSync(options: SyncOptions, context: CommandContext): Pr
     return EXIT.failure;
   }
 
-  const apis = createDatadogApis(config, { sleep: context.sleep ?? defaultSleep });
+  const apis = createDatadogApis(config, { sleep: context.sleep ?? defaultSleep, timeoutMs: options.timeout * 1000, notice: context.stderr });
   const plan = await fetchSitePlan(apis, site, { adopt: options.adopt, prune: options.prune, now: context.now?.() ?? new Date(), monitors: declared });
   if (plan.monitors.rejections.length > 0) {
     context.stderr(renderRejections(plan.monitors.rejections));
