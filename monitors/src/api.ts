@@ -73,8 +73,9 @@ export class RateLimitedHttpLibrary implements client.HttpLibrary {
           { cause: error },
         );
       }
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      const detail = cause?.code ?? cause?.message ?? (error as Error).message;
+      // node-fetch puts the system error code (ECONNREFUSED, ENOTFOUND) on the error, undici on its cause.
+      const failure = error as { code?: string; message: string; cause?: { code?: string } };
+      const detail = failure.code ?? failure.cause?.code ?? failure.message;
       throw new DatadogRequestError(`cannot reach the Datadog API at ${new URL(request.getUrl()).origin}: ${detail}`, { cause: error });
     }
   }

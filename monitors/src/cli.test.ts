@@ -128,6 +128,7 @@ describe('hometemp-monitors', () => {
 
     expect(await runCli(['sync', '--site', SITE], plan.context)).toBe(2);
     expect(plan.err).toEqual([
+      `Planning against the Datadog API at ${env.HOMETEMP_DATADOG_URL}`,
       [
         '1 conflict(s): sync --apply cannot make Datadog match the site until they are resolved:',
         `  monitor "[home] Attic is too hot" (id ${unowned.id}) exists with this name but is not managed by hometemp; rerun with --adopt to take it over, or rename it in Datadog`,
@@ -136,7 +137,7 @@ describe('hometemp-monitors', () => {
 
     const apply = capture(env);
     expect(await runCli(['sync', '--site', SITE, '--apply'], apply.context)).toBe(1);
-    expect(apply.err[0]!.split('\n')[0]).toBe('error: 1 conflict(s) left unresolved, so Datadog does not match the site:');
+    expect(apply.err[1]!.split('\n')[0]).toBe('error: 1 conflict(s) left unresolved, so Datadog does not match the site:');
     expect(datadog.monitors.size).toBe(21);
 
     const again = capture(env);
@@ -156,7 +157,7 @@ describe('hometemp-monitors', () => {
       silent.closeAllConnections();
       await new Promise((resolve) => silent.close(resolve));
     }
-    expect(run.err).toEqual([`error: GET ${url}/api/v1/monitor got no response within 0.2 s; check the network or raise --timeout`]);
+    expect(run.err).toEqual([`Planning against the Datadog API at ${url}`, `error: GET ${url}/api/v1/monitor got no response within 0.2 s; check the network or raise --timeout`]);
   });
 
   it('prints every retry and stops at a long rate limit', async () => {
@@ -164,7 +165,7 @@ describe('hometemp-monitors', () => {
     const run = capture(env);
 
     expect(await runCli(['sync', '--site', SITE], run.context)).toBe(2);
-    expect(run.err).toEqual([`Datadog returned 503 to GET ${env.HOMETEMP_DATADOG_URL}/api/v1/monitor; retry 1 of 3; waiting 1 s`]);
+    expect(run.err).toEqual([`Planning against the Datadog API at ${env.HOMETEMP_DATADOG_URL}`, `Datadog returned 503 to GET ${env.HOMETEMP_DATADOG_URL}/api/v1/monitor; retry 1 of 3; waiting 1 s`]);
 
     const limited = new FakeDatadog({ rateLimit: 1, ratePeriodSeconds: 3600 });
     const limitedUrl = await limited.start();
@@ -174,7 +175,7 @@ describe('hometemp-monitors', () => {
     } finally {
       await limited.stop();
     }
-    expect(blocked.err[0]).toMatch(
+    expect(blocked.err[1]).toMatch(
       new RegExp(`^error: Datadog's rate limit for GET ${limitedUrl}/api/v1/monitor resets in 3600 s, longer than the 60 s sync waits; run sync again after \\d{4}-`),
     );
     expect(blocked.sleeps).toEqual([]);
@@ -185,6 +186,38 @@ describe('hometemp-monitors', () => {
 
     expect(await runCli(['sync', '--site', SITE, '--timeout', 'soon'], run.context)).toBe(1);
     expect(run.err).toEqual(["error: option '--timeout <seconds>' argument 'soon' is invalid. must be a number of seconds above 0 and at most 600, such as 30"]);
+  });
+
+  it.each([
+    ['rejected keys', 403, '{"errors":["Forbidden"]}', 'rejected the keys (HTTP 403): check DD_API_KEY, DD_APP_KEY and DD_SITE, and that the application key\'s scopes include monitors_read, monitors_write, monitors_downtime, dashboards_read and dashboards_write'],
+    ['a login page', 200, '<html>Wi-Fi login</html>', 'did not answer like the Datadog API (not its JSON); a proxy or a Wi-Fi login page may be in the way'],
+    ['a server error after retries', 500, '{"errors":["Internal Server Error"]}', 'still failed after 3 retries (500: Internal Server Error); try again later'],
+  ])('explains %s in one line', async (_case, status, body, message) => {
+    const server = createServer((_request, response) => {
+      response.writeHead(status, { 'content-type': body.startsWith('<') ? 'text/html' : 'application/json' });
+      response.end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const run = capture({ ...env, HOMETEMP_DATADOG_URL: url });
+
+    try {
+      expect(await runCli(['sync', '--site', SITE], run.context)).toBe(1);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(run.err.at(-1)).toBe(`error: ${message.startsWith('did not') ? `the server at ${url}` : `Datadog at ${url}`} ${message}`);
+  });
+
+  it('names a closed port in one line', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((resolve) => closed.close(resolve));
+    const run = capture({ ...env, HOMETEMP_DATADOG_URL: url });
+
+    expect(await runCli(['sync', '--site', SITE], run.context)).toBe(1);
+    expect(run.err).toEqual([`Planning against the Datadog API at ${url}`, `error: cannot reach the Datadog API at ${url}: ECONNREFUSED`]);
   });
 
   it('lists an over one-off downtime without creating it', async () => {

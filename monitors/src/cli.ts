@@ -19,13 +19,14 @@ function parseTimeout(value: string): number {
   return timeout;
 }
 
-async function guarded(context: CommandContext, action: () => Promise<number>): Promise<number> {
+async function guarded(context: CommandContext, debug: boolean, action: () => Promise<number>): Promise<number> {
   try {
     return await action();
   } catch (error) {
     if (error instanceof ValidationRejectedError) context.stderr(renderRejections(error.rejections));
     else if (error instanceof HometempError) context.stderr(`error: ${error.message}`);
-    else context.stderr(`error: unexpected failure: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    else context.stderr(`error: unexpected failure: ${error instanceof Error ? error.message : String(error)}${debug ? '' : ' (rerun with --debug for the stack)'}`);
+    if (debug && error instanceof Error && error.stack !== undefined) context.stderr(error.stack);
     return EXIT.failure;
   }
 }
@@ -36,6 +37,7 @@ export async function runCli(argv: string[], context: CommandContext): Promise<n
   const program = new Command('hometemp-monitors')
     .description('Datadog monitors for a hometemp site, planned and applied from the site description')
     .exitOverride()
+    .option('--debug', 'print the stack of an error', false)
     .configureOutput({ writeOut: (text) => context.stdout(text.trimEnd()), writeErr: (text) => context.stderr(text.trimEnd()) });
   const siteOption = ['--site <file>', 'site description (JSON)', DEFAULT_SITE_FILE] as const;
 
@@ -49,21 +51,21 @@ export async function runCli(argv: string[], context: CommandContext): Promise<n
     .option('--json', 'print the plan as JSON', false)
     .option('--timeout <seconds>', 'seconds one Datadog request may take before sync fails', parseTimeout, DEFAULT_TIMEOUT_SECONDS)
     .action(async (options) => {
-      exitCode = await guarded(context, () => runSync(options, context));
+      exitCode = await guarded(context, program.opts().debug === true, () => runSync(options, context));
     });
   program
     .command('validate')
     .description('check the site description and generated monitors locally, without Datadog')
     .option(...siteOption)
     .action(async (options) => {
-      exitCode = await guarded(context, () => runValidate(options, context));
+      exitCode = await guarded(context, program.opts().debug === true, () => runValidate(options, context));
     });
   program
     .command('notify-test')
     .description('post a test message to SLACK_WEBHOOK_URL')
     .option(...siteOption)
     .action(async (options) => {
-      exitCode = await guarded(context, () => runNotifyTest(options, context));
+      exitCode = await guarded(context, program.opts().debug === true, () => runNotifyTest(options, context));
     });
 
   try {

@@ -1,4 +1,5 @@
 import { createDatadogApis, defaultSleep } from '../api';
+import { toDatadogError } from '../api-errors';
 import { checkDefinitions } from '../checks';
 import { loadConfig } from '../config';
 import { generateMonitors } from '../definitions/generate';
@@ -50,7 +51,11 @@ export async function runSync(options: SyncOptions, context: CommandContext): Pr
   }
 
   const apis = createDatadogApis(config, { sleep: context.sleep ?? defaultSleep, timeoutMs: options.timeout * 1000, notice: context.stderr });
-  const plan = await fetchSitePlan(apis, site, { adopt: options.adopt, prune: options.prune, now: context.now?.() ?? new Date(), monitors: declared });
+  context.stderr(`Planning against the Datadog API at ${config.apiUrl}`);
+  const now = context.now?.() ?? new Date();
+  const plan = await fetchSitePlan(apis, site, { adopt: options.adopt, prune: options.prune, now, monitors: declared }).catch((error: unknown) => {
+    throw toDatadogError(error, config.apiUrl);
+  });
   if (plan.monitors.rejections.length > 0) {
     context.stderr(renderRejections(plan.monitors.rejections));
     return EXIT.failure;
