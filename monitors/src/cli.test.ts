@@ -50,7 +50,7 @@ describe('hometemp-monitors', () => {
     const summary = plan.out[0]!.split('\n').filter((line) => !line.startsWith('  '));
     expect(summary).toEqual([
       'Monitors: 21 to create, 0 to update, 0 to delete, 0 unchanged, 0 conflicts.',
-      'Downtimes: 2 to create, 0 to update, 0 to delete, 0 unchanged, 0 conflicts.',
+      'Downtimes: 2 to create, 0 to update, 0 to cancel, 0 unchanged, 0 conflicts.',
       'Dashboards: 1 to create, 0 to update, 0 to delete, 0 unchanged, 0 conflicts.',
       'Plan: 24 to create, 0 to update, 0 to delete, 0 unchanged, 0 conflicts.',
     ]);
@@ -226,7 +226,7 @@ describe('hometemp-monitors', () => {
 
     expect(await runCli(['sync', '--site', SITE], run.context)).toBe(2);
     const lines = run.out[0]!.split('\n');
-    expect(lines).toContain('Downtimes: 1 to create, 0 to update, 0 to delete, 0 unchanged, 0 conflicts.');
+    expect(lines).toContain('Downtimes: 1 to create, 0 to update, 0 to cancel, 0 unchanged, 0 conflicts.');
     expect(lines).toContain('  downtime already over, not created: [home] Downtime attic-renovation: Attic insulation work: the sensor is unplugged');
   });
 

@@ -52,9 +52,10 @@ function renderEntry(entry: RenderedEntry, kind: Kind, prune: boolean): string[]
   ];
 }
 
-function countLine(entries: RenderedEntry[], prune: boolean): string {
+// Datadog cancels a downtime rather than deleting it, so the downtime totals say "cancel".
+function countLine(entries: RenderedEntry[], prune: boolean, deleteVerb = 'delete'): string {
   const count = (action: PlanEntry['action']) => entries.filter((entry) => entry.action === action).length;
-  return `${count('create')} to create, ${count('update') + count('adopt')} to update, ${prune ? count('delete') : 0} to delete, ${count('unchanged')} unchanged, ${count('conflict')} conflicts.`;
+  return `${count('create')} to create, ${count('update') + count('adopt')} to update, ${prune ? count('delete') : 0} to ${deleteVerb}, ${count('unchanged')} unchanged, ${count('conflict')} conflicts.`;
 }
 
 /** Renders the plan: changed items per kind with their field changes, then the totals. */
@@ -62,7 +63,7 @@ export function renderPlan(plan: SitePlan, prune: boolean): string {
   const lines: string[] = [];
   for (const { kind, heading, select } of KINDS) {
     const entries = select(plan);
-    lines.push(`${heading}: ${countLine(entries, prune)}`);
+    lines.push(`${heading}: ${countLine(entries, prune, kind === 'downtime' ? 'cancel' : 'delete')}`);
     for (const entry of entries.filter((candidate) => candidate.action !== 'unchanged')) {
       lines.push(...renderEntry(entry, kind, prune).map((line) => `  ${line}`));
     }
