@@ -9,7 +9,7 @@ const silent = () => structuredClone(generateMonitors(site).find((monitor) => mo
 
 describe('parseQuery', () => {
   it('reads window, comparator and threshold', () => {
-    expect(parseQuery('min(last_3h):avg:hometemp.humidity{room:attic} by {sensor} >= 85')).toEqual({
+    expect(parseQuery('min(last_3h):avg:hometemp.humidity{room:attic AND device IN (pi-attic)} by {sensor} >= 85')).toEqual({
       windowMinutes: 180,
       comparator: '>=',
       threshold: 85,
