@@ -66,7 +66,7 @@ describe('sync against a fake Datadog', () => {
 
     expect(actions(plan).filter((line) => !line.startsWith('unchanged'))).toEqual(['update room-attic-too-hot']);
     expect(update.changes.map((change) => [change.field, change.before, change.after])).toEqual([
-      ['query', 'avg(last_30m):avg:hometemp.temperature{room:attic AND device IN (pi-attic)} by {sensor} >= 40', 'avg(last_30m):avg:hometemp.temperature{room:attic AND device IN (pi-attic)} by {sensor} >= 41'],
+      ['query', 'min(last_45m):avg:hometemp.temperature{room:attic AND device IN (pi-attic)} by {sensor} >= 40', 'min(last_45m):avg:hometemp.temperature{room:attic AND device IN (pi-attic)} by {sensor} >= 41'],
       ['message', expect.stringContaining('critical 40 °C'), expect.stringContaining('critical 41 °C')],
       ['options.thresholds.critical', 40, 41],
       ['options.thresholds.warning', 35, 36],

@@ -69,13 +69,20 @@ describe('generateMonitors', () => {
     );
   });
 
+  it('alerts on temperature only when every reading is past', () => {
+    const window = generateMonitors({ ...site, collectionIntervalMinutes: 10 });
+    const hot = window.find((monitor) => monitor.key === 'room-attic-too-hot')!;
+
+    expect(hot.query).toBe('min(last_30m):avg:hometemp.temperature{room:attic AND device IN (pi-attic)} by {sensor} >= 40');
+  });
+
   it('keeps the warning on the right side per direction', () => {
     const hot = byKey('room-living_room-too-hot');
     const cold = byKey('room-living_room-too-cold');
 
-    expect(hot.query).toBe('avg(last_30m):avg:hometemp.temperature{room:living_room AND device IN (pi-living)} by {sensor} >= 29');
+    expect(hot.query).toBe('min(last_45m):avg:hometemp.temperature{room:living_room AND device IN (pi-living)} by {sensor} >= 29');
     expect(hot.options.thresholds).toEqual({ critical: 29, warning: 26, criticalRecovery: 28, warningRecovery: 25 });
-    expect(cold.query).toBe('avg(last_30m):avg:hometemp.temperature{room:living_room AND device IN (pi-living)} by {sensor} <= 14');
+    expect(cold.query).toBe('max(last_45m):avg:hometemp.temperature{room:living_room AND device IN (pi-living)} by {sensor} <= 14');
     expect(cold.options.thresholds).toEqual({ critical: 14, warning: 17, criticalRecovery: 15, warningRecovery: 18 });
     expect(hot.options.renotifyInterval).toBe(120);
     expect(hot.options.renotifyStatuses).toEqual(['alert']);
@@ -90,10 +97,10 @@ describe('generateMonitors', () => {
   it('routes critical and warning to their channels', () => {
     expect(byKey('room-bedroom-too-cold').message).toBe(
       [
-        '{{#is_alert}}Bedroom is at {{value}} °C on sensor {{sensor.name}}, at or below the critical 13 °C.',
-        'Readings are averaged over the last 2 collection intervals. @slack-hometemp-critical{{/is_alert}}',
-        '{{#is_warning}}Bedroom is at {{value}} °C on sensor {{sensor.name}}, at or below the warning 16 °C.',
-        'Readings are averaged over the last 2 collection intervals. @slack-hometemp-warning{{/is_warning}}',
+        '{{#is_alert}}Bedroom is at or below the critical 13 °C on sensor {{sensor.name}}; the highest recent reading was {{value}} °C.',
+        'Every reading of the last 3 collection intervals was past the threshold. @slack-hometemp-critical{{/is_alert}}',
+        '{{#is_warning}}Bedroom is at or below the warning 16 °C on sensor {{sensor.name}}; the highest recent reading was {{value}} °C.',
+        'Every reading of the last 3 collection intervals was past the threshold. @slack-hometemp-warning{{/is_warning}}',
         '{{#is_recovery}}Bedroom is back to {{value}} °C on sensor {{sensor.name}}. @slack-hometemp-critical @slack-hometemp-warning{{/is_recovery}}',
       ].join('\n'),
     );
@@ -130,7 +137,7 @@ describe('generateMonitors', () => {
     const hot = cabin.find((monitor) => monitor.key === 'room-living_room-too-hot')!;
     const failing = cabin.find((monitor) => monitor.key === 'collector-runs-failing')!;
 
-    expect(hot.query).toBe('avg(last_30m):avg:hometemp.temperature{room:living_room AND device IN (cabin-pi)} by {sensor} >= 29');
+    expect(hot.query).toBe('min(last_45m):avg:hometemp.temperature{room:living_room AND device IN (cabin-pi)} by {sensor} >= 29');
     expect(failing.query).toBe('sum(last_1h):sum:hometemp.heartbeat.runs{device IN (cabin-pi) AND outcome:failed} by {device}.as_count() >= 3');
   });
 

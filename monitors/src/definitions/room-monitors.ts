@@ -5,10 +5,11 @@ import { allOf, toTagValue, windowOf } from './tags';
 import type { GeneratorOptions, MonitorDefinition, MonitorOptionsDefinition } from './types';
 
 /**
- * Collection intervals a temperature must stay past a threshold. Two readings in a row keep a
- * single odd reading (a door opened, the sun on the sensor) from alerting.
+ * Collection intervals a temperature must stay past a threshold. The window normally contains
+ * 3 readings, and still 2 after one missed run. Too hot compares their minimum and too cold their
+ * maximum, so a single odd reading (a door opened, the sun on the sensor) cannot alert.
  */
-export const TEMPERATURE_INTERVALS = 2;
+export const TEMPERATURE_INTERVALS = 3;
 
 // Degrees or %RH a value must move back before the monitor recovers, so a reading that
 // hovers at the threshold does not alert and recover on every run.
@@ -36,17 +37,17 @@ function temperatureMonitors(site: Site, room: SiteRoom, options: GeneratorOptio
   const { high, low } = room.temperature;
   const hotKey = `room-${tag}-too-hot`;
   const coldKey = `room-${tag}-too-cold`;
-  const runbook = `Readings are averaged over the last ${TEMPERATURE_INTERVALS} collection intervals.`;
+  const runbook = `Every reading of the last ${TEMPERATURE_INTERVALS} collection intervals was past the threshold.`;
 
   return [
     {
       key: hotKey,
       name: `[${site.name}] ${room.name} is too hot`,
       type: 'query alert',
-      query: `avg(${window}):${metric} >= ${high.critical}`,
+      query: `min(${window}):${metric} >= ${high.critical}`,
       message: buildMessage(site, {
-        alert: `${room.name} is at {{value}} °C on sensor {{sensor.name}}, at or above the critical ${high.critical} °C.`,
-        warning: `${room.name} is at {{value}} °C on sensor {{sensor.name}}, at or above the warning ${high.warning} °C.`,
+        alert: `${room.name} is at or above the critical ${high.critical} °C on sensor {{sensor.name}}; the lowest recent reading was {{value}} °C.`,
+        warning: `${room.name} is at or above the warning ${high.warning} °C on sensor {{sensor.name}}; the lowest recent reading was {{value}} °C.`,
         recovery: `${room.name} is back to {{value}} °C on sensor {{sensor.name}}.`,
         runbook,
       }),
@@ -64,10 +65,10 @@ function temperatureMonitors(site: Site, room: SiteRoom, options: GeneratorOptio
       key: coldKey,
       name: `[${site.name}] ${room.name} is too cold`,
       type: 'query alert',
-      query: `avg(${window}):${metric} <= ${low.critical}`,
+      query: `max(${window}):${metric} <= ${low.critical}`,
       message: buildMessage(site, {
-        alert: `${room.name} is at {{value}} °C on sensor {{sensor.name}}, at or below the critical ${low.critical} °C.`,
-        warning: `${room.name} is at {{value}} °C on sensor {{sensor.name}}, at or below the warning ${low.warning} °C.`,
+        alert: `${room.name} is at or below the critical ${low.critical} °C on sensor {{sensor.name}}; the highest recent reading was {{value}} °C.`,
+        warning: `${room.name} is at or below the warning ${low.warning} °C on sensor {{sensor.name}}; the highest recent reading was {{value}} °C.`,
         recovery: `${room.name} is back to {{value}} °C on sensor {{sensor.name}}.`,
         runbook,
       }),
