@@ -9,8 +9,14 @@ export interface SensorCount {
   count: number;
 }
 
+/** Readings to deliver, oldest first; `next()` returns undefined when none is left. */
+export interface ReadingSource {
+  next(): Reading | undefined;
+}
+
 export interface DeliveryReport {
-  remaining: Reading[];
+  /** Readings taken from the source but not delivered or rejected, to be kept in the spool. */
+  unsent: Reading[];
   delivered: number;
   rejected: number;
   /** Delivered and rejected readings by sensor and room, old ones from the spool included. */
@@ -21,19 +27,19 @@ export interface DeliveryReport {
 }
 
 /**
- * Sends the spooled readings oldest first in batches until all are delivered, one batch fails
- * after its retries, or the run deadline passes. Readings the server rejects go to
- * `rejectedPath` with its reason, one JSON line each.
+ * Sends the source's readings in order, in batches, until all are delivered, one batch fails
+ * after its retries, or the run deadline passes. Only one batch is taken from the source at a
+ * time. Readings the server rejects go to `rejectedPath` with its reason, one JSON line each.
  */
 export async function deliverSpool(
-  readings: Reading[],
+  source: ReadingSource,
   options: HttpOptions & { batchSize: number; rejectedPath: string; logger: Logger },
 ): Promise<DeliveryReport> {
-  const queue = [...readings].sort((a, b) => a.takenAt.localeCompare(b.takenAt));
+  const queue: Reading[] = [];
   const delivered = new SensorCounter();
   const rejected = new SensorCounter();
   const report = (failure?: string): DeliveryReport => ({
-    remaining: queue,
+    unsent: queue,
     delivered: delivered.total,
     rejected: rejected.total,
     deliveredBySensor: delivered.list(),
@@ -41,7 +47,14 @@ export async function deliverSpool(
     ...(failure !== undefined && { failure }),
   });
   let batchSize = options.batchSize;
-  while (queue.length > 0) {
+  const fill = () => {
+    while (queue.length < batchSize) {
+      const reading = source.next();
+      if (reading === undefined) return;
+      queue.push(reading);
+    }
+  };
+  for (fill(); queue.length > 0; fill()) {
     if (options.signal.aborted) return report('the run deadline passed');
     const batch = queue.slice(0, batchSize);
     const result = await sendBatch(batch, options);

@@ -12,7 +12,8 @@ import type { SensorDriver } from './drivers/driver';
 import { SpoolWriteError } from './errors';
 import { acquireRunLock } from './lock';
 import { loadDeviceState, saveDeviceState } from './sensor-state';
-import { Spool, capEntries } from './spool';
+import { Spool } from './spool';
+import { SpoolCursor, type SpoolScan, repairSpoolTail, scanSpool } from './spool-stream';
 import { RunDeadline } from './run-deadline';
 import { checkSpooledReading, checkUnstampedReading } from './spool-checks';
 import type { Metrics, Tracing } from './telemetry';
@@ -116,18 +117,10 @@ async function runWithin(
   const unstampedSpool = new Spool<UnstampedReading>(join(config.stateDir, 'unstamped.jsonl'), {
     write: deps.spoolWrite, validate: checkUnstampedReading(config.deviceId), invalidPath: rejectedPath,
   });
-  const loaded = spool.load();
+  // The reading spool is read as a stream after this run's readings are appended. Only a torn
+  // last line is moved aside now, so the append starts on a line of its own.
+  const tornTail = repairSpoolTail(spool);
   const unstamped = unstampedSpool.load();
-  if (loaded.setAside + unstamped.setAside > 0) {
-    problems.push(`${loaded.setAside + unstamped.setAside} torn or unreadable spool lines set aside in ${spool.tornPath}`);
-    logger.warn({ lines: loaded.setAside + unstamped.setAside, path: spool.tornPath }, 'spool lines set aside');
-  }
-  const invalid = [...loaded.invalid, ...unstamped.invalid];
-  if (invalid.length > 0) {
-    problems.push(`${invalid.length} spool lines set aside in ${rejectedPath}, the first ${invalid[0]!.reason}`);
-    logger.warn({ lines: invalid.length, reasons: invalid.slice(0, 3).map((item) => item.reason), path: rejectedPath },
-      'spool lines that are not readings of this device set aside');
-  }
   const state = loadDeviceState(config.stateDir);
   const clockProblem = describeClockProblem(clock);
   if (clockProblem) logger.warn({ problem: clockProblem }, 'clock not trusted; readings kept relative to boot');
@@ -166,15 +159,22 @@ async function runWithin(
     problems.push(`${clockDropped} readings taken with a wrong clock before a reboot were dropped`);
   }
 
-  const capped = capEntries([...loaded.entries, ...restamped, ...fresh].sort(byTakenAt), {
+  const check = checkSpooledReading(config.deviceId);
+  const scan = scanSpool(spool, {
+    check,
     nowMs: clock.now(),
     maxAgeMs: config.spool.maxAgeDays * 86_400_000,
     maxEntries: config.spool.maxReadings,
     timeOf: (reading) => Date.parse(reading.takenAt),
   });
-  if (capped.dropped > 0) {
-    problems.push(`${capped.dropped} readings past the spool cap were dropped`);
-    logger.warn({ dropped: capped.dropped }, 'spool cap reached; oldest readings dropped');
+  reportSetAside({
+    torn: tornTail + scan.torn + unstamped.setAside, tornPath: spool.tornPath, rejectedPath, logger, problems,
+    invalidReasons: [...scan.invalidReasons, ...unstamped.invalid.map((item) => item.reason)].slice(0, 3),
+    invalid: scan.invalid + unstamped.invalid.length,
+  });
+  if (scan.dropped > 0) {
+    problems.push(`${scan.dropped} readings past the spool cap were dropped`);
+    logger.warn({ dropped: scan.dropped }, 'spool cap reached; oldest readings dropped');
   }
 
   const http: HttpOptions = {
@@ -182,21 +182,28 @@ async function runWithin(
     retries: config.delivery.retries, signal: workSignal, remainingMs: () => deadline.remainingWorkMs(), sleep,
     random: deps.random ?? Math.random, tracing: deps.tracing,
   };
-  const delivery = await deliverSpool(capped.kept, {
+  // After a failed append, this run's readings are delivered from memory and the spool is kept.
+  const cursor = new SpoolCursor(spool, scan, check, spoolWriteFailed ? [...restamped, ...fresh] : []);
+  const delivery = await deliverSpool(cursor, {
     ...http, batchSize: config.delivery.batchSize, rejectedPath, logger,
+  }).catch((error: unknown) => {
+    cursor.close();
+    throw error;
   });
+  const spoolDepth = delivery.unsent.length + cursor.remaining;
+  try {
+    if (!spoolWriteFailed && spoolChanged(scan, delivery)) cursor.rewrite(delivery.unsent);
+  } catch (error) {
+    if (!(error instanceof SpoolWriteError)) throw error;
+    // The old spool stays whole; delivered readings are sent again, which ingest ignores.
+    problems.push(error.message);
+    spoolWriteFailed = true;
+  } finally {
+    cursor.close();
+  }
   if (delivery.failure) {
     problems.push(`delivery stopped: ${delivery.failure}`);
     deps.metrics.deliveryFailure();
-  }
-  if (!spoolWriteFailed && delivery.remaining.length !== loaded.entries.length + restamped.length + fresh.length) {
-    try {
-      spool.rewrite(delivery.remaining);
-    } catch (error) {
-      // The old spool stays whole; delivered readings are sent again, which ingest ignores.
-      problems.push((error as Error).message);
-      spoolWriteFailed = true;
-    }
   }
   for (const { sensor, room, count } of delivery.deliveredBySensor) deps.metrics.readingSent({ sensor, room }, count);
   for (const { sensor, room, count } of delivery.rejectedBySensor) deps.metrics.rejectedByServer({ sensor, room }, count);
@@ -206,8 +213,8 @@ async function runWithin(
 
   const heartbeat = buildHeartbeat({
     deps, runId, startedAtMs, outcomes, delivered: delivery.failure === undefined && delivery.rejected === 0,
-    spoolDepth: delivery.remaining.length + (clockProblem ? unstamped.entries.length + freshUnstamped.length : 0),
-    dropped: capped.dropped + clockDropped,
+    spoolDepth: spoolDepth + (clockProblem ? unstamped.entries.length + freshUnstamped.length : 0),
+    dropped: scan.dropped + clockDropped,
     delivery: { sent: delivery.delivered, rejectedByServer: delivery.rejected },
   });
   const heartbeatProblem = await sendHeartbeat(heartbeat, {
@@ -257,7 +264,27 @@ function buildHeartbeat(input: {
   };
 }
 
-const byTakenAt = (a: Reading, b: Reading) => a.takenAt.localeCompare(b.takenAt);
+/** Adds the spool lines moved aside on this run to the problems and the log. */
+function reportSetAside(input: {
+  torn: number; tornPath: string; invalid: number; invalidReasons: string[]; rejectedPath: string;
+  logger: Logger; problems: string[];
+}): void {
+  const { logger, problems } = input;
+  if (input.torn > 0) {
+    problems.push(`${input.torn} torn or unreadable spool lines set aside in ${input.tornPath}`);
+    logger.warn({ lines: input.torn, path: input.tornPath }, 'spool lines set aside');
+  }
+  if (input.invalid > 0) {
+    problems.push(`${input.invalid} spool lines set aside in ${input.rejectedPath}, the first ${input.invalidReasons[0]}`);
+    logger.warn({ lines: input.invalid, reasons: input.invalidReasons, path: input.rejectedPath },
+      'spool lines that are not readings of this device set aside');
+  }
+}
+
+/** Tells whether the spool file must be rewritten: something was sent, dropped or set aside. */
+function spoolChanged(scan: SpoolScan, delivery: { delivered: number; rejected: number }): boolean {
+  return delivery.delivered + delivery.rejected + scan.dropped + scan.torn + scan.invalid > 0;
+}
 
 type SleepFunction = (ms: number, signal: AbortSignal) => Promise<void>;
 

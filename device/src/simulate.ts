@@ -196,6 +196,8 @@ function backfill(
     }
     sensorState.replayIndex = cursor.index;
   }
+  // The collector sends in spool order, so the sensors' histories are interleaved oldest first.
+  readings.sort((a, b) => a.takenAt.localeCompare(b.takenAt));
   new Spool<Reading>(join(options.stateDir, 'spool.jsonl')).append(readings);
   saveDeviceState(options.stateDir, state);
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Spool, capEntries } from './spool';
+import { Spool } from './spool';
 
 const folder = () => mkdtempSync(join(tmpdir(), 'hometemp-spool-'));
 
@@ -62,21 +62,5 @@ describe('Spool', () => {
     expect(readFileSync(path, 'utf8')).toBe('{"n":1}\n{"n":2}\n');
     const setAside = readFileSync(invalidPath, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
     expect(setAside.map((item) => [item.line, item.reason])).toEqual([['{}', 'no n'], ['null', 'no n']]);
-  });
-});
-
-describe('capEntries', () => {
-  const timeOf = (entry: { at: number }) => entry.at;
-
-  it('drops entries past the age limit', () => {
-    const result = capEntries([{ at: 1 }, { at: 5 }, { at: 9 }], { nowMs: 10, maxAgeMs: 6, maxEntries: 10, timeOf });
-
-    expect(result).toEqual({ kept: [{ at: 5 }, { at: 9 }], dropped: 1 });
-  });
-
-  it('drops the oldest past the count limit', () => {
-    const result = capEntries([{ at: 7 }, { at: 8 }, { at: 9 }], { nowMs: 10, maxAgeMs: 100, maxEntries: 2, timeOf });
-
-    expect(result).toEqual({ kept: [{ at: 8 }, { at: 9 }], dropped: 1 });
   });
 });

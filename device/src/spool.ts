@@ -134,15 +134,3 @@ export class Spool<T> {
   }
 
 }
-
-/** Drops entries older than `maxAgeMs` and then the oldest past `maxEntries`; returns both parts. */
-export function capEntries<T>(
-  entries: T[],
-  options: { nowMs: number; maxAgeMs: number; maxEntries: number; timeOf: (entry: T) => number },
-): { kept: T[]; dropped: number } {
-  const oldestAllowed = options.nowMs - options.maxAgeMs;
-  const young = entries.filter((entry) => options.timeOf(entry) >= oldestAllowed);
-  const kept = young.length > options.maxEntries ? young.slice(young.length - options.maxEntries) : young;
-
-  return { kept, dropped: entries.length - kept.length };
-}
