@@ -139,4 +139,21 @@ describe('runCollector delivery', () => {
     expect(ingest.heartbeats.map((heartbeat) => heartbeat.delivery)).toEqual([{ sent: 1, rejectedByServer: 1 }]);
     expect(readLines(join(config.stateDir, 'rejected.jsonl')).map((item) => item.reason)).toEqual(['out_of_range']);
   });
+
+  it('drops the oldest spooled readings past the cap', async () => {
+    const config = makeConfig({ spool: { maxAgeDays: 30, maxReadings: 100 } });
+    const lines = Array.from({ length: 101 }, (_, index) =>
+      JSON.stringify({ ...spooled('attic'), takenAt: new Date(Date.UTC(2026, 5, 1, 10, 0, index)).toISOString() }));
+    writeFileSync(join(config.stateDir, 'spool.jsonl'), `${lines.join('\n')}\n`);
+    ingest.script.push({ status: 503 });
+
+    const report = await run({ ...config, delivery: { ...config.delivery, retries: 0 } });
+
+    expect(report.problems[0]).toBe('2 readings past the spool cap were dropped');
+    expect(report.heartbeat.spool).toEqual({ depth: 100, dropped: 2 });
+    const kept = readLines(join(config.stateDir, 'spool.jsonl'));
+    expect(kept).toHaveLength(100);
+    expect(kept[0].takenAt).toBe('2026-06-01T10:00:02.000Z');
+    expect(kept.at(-1).sensorId).toBe('kitchen');
+  });
 });
