@@ -14,3 +14,17 @@ export class InvalidReadingError extends HometempError {}
 
 /** DynamoDB did not accept a write, even after retries; the caller may try again later. */
 export class StoreUnavailableError extends HometempError {}
+
+/**
+ * A batch write that stopped at a failed write, which is its `cause`; `stored` lists the
+ * readings written before it, so their metrics can still be sent.
+ */
+export class PartialWriteError<T> extends HometempError {
+  constructor(
+    message: string,
+    readonly stored: T[],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

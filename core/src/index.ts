@@ -1,4 +1,10 @@
-export { HometempError, ConfigError, InvalidReadingError, StoreUnavailableError } from './errors';
+export {
+  ConfigError,
+  HometempError,
+  InvalidReadingError,
+  PartialWriteError,
+  StoreUnavailableError,
+} from './errors';
 export { createLogger } from './logger';
 export type { Logger, LoggerOptions, Service } from './logger';
 export {

@@ -9,7 +9,7 @@ import {
 import { type BucketRef, AggregateStore } from './aggregate-store';
 import type { Aggregate } from './aggregates';
 import { backoffMs, runConcurrently, sleep } from './concurrency';
-import { StoreUnavailableError } from './errors';
+import { PartialWriteError, StoreUnavailableError } from './errors';
 import type { Heartbeat } from './heartbeat';
 import {
   type DeviceRun,
@@ -114,14 +114,24 @@ export class ReadingStore {
       else candidates.push(reading);
     }
 
-    await runConcurrently(candidates, this.options.writeConcurrency, async (reading) => {
-      const stored = await this.putIfAbsent(reading, receivedAt);
-      if (stored) result.stored.push(reading);
-      else result.duplicates.push(reading);
-    });
+    try {
+      await runConcurrently(candidates, this.options.writeConcurrency, async (reading) => {
+        const stored = await this.putIfAbsent(reading, receivedAt);
+        if (stored) result.stored.push(reading);
+        else result.duplicates.push(reading);
+      });
+    } catch (error) {
+      throw new PartialWriteError<Reading>(
+        `stored ${result.stored.length} of ${candidates.length} new readings before a write failed`,
+        result.stored,
+        { cause: error },
+      );
+    }
 
-    await this.refreshAggregates([...result.stored, ...result.duplicates]);
-    await Promise.all(newestPerSensor(result.stored).map((reading) => this.advanceLatest(reading)));
+    // Duplicates count too: a retry after a failed batch must finish its aggregates and latest.
+    const written = [...result.stored, ...result.duplicates];
+    await this.refreshAggregates(written);
+    await Promise.all(newestPerSensor(written).map((reading) => this.advanceLatest(reading)));
 
     return result;
   }

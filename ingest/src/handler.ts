@@ -4,6 +4,7 @@ import { datadog, getTraceHeaders } from 'datadog-lambda-js';
 import {
   type Logger,
   ReadingStore,
+  PartialWriteError,
   StoreUnavailableError,
   createDocumentClient,
   createLogger,
@@ -143,7 +144,8 @@ async function dispatch(
 }
 
 function failureResult(error: unknown, logger: Logger, retryAfterSeconds: number): IngestResult {
-  if (error instanceof StoreUnavailableError || isAwsServiceOrNetworkError(error)) {
+  const failure = error instanceof PartialWriteError ? error.cause : error;
+  if (failure instanceof StoreUnavailableError || isAwsServiceOrNetworkError(failure)) {
     logger.error({ error }, 'DynamoDB write failed; answering 503 so the device keeps the batch');
     return unavailableResult(retryAfterSeconds);
   }

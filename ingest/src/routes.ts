@@ -1,5 +1,8 @@
 import {
   type Logger,
+  PartialWriteError,
+  type PutResult,
+  type Reading,
   type ReadingStore,
   type ValidationProblem,
   describeIssues,
@@ -42,21 +45,28 @@ export async function handleReadings(context: RouteContext): Promise<IngestResul
   }
 
   const { accepted, rejected } = screened;
-  // NOTE: when a write fails after others succeeded, the 503 emits no points for those, and
-  // the device's retry counts them as duplicates, so their values never reach Datadog.
-  const put =
-    accepted.length > 0
-      ? await context.store.putReadings(accepted, receivedAt)
-      : { stored: [], duplicates: [], conflicts: [] };
-  emitPoints(
-    readingPoints({
-      deviceId,
-      ...put,
-      rejected,
-      receivedAt,
-      metricMaxAgeSeconds: config.metricMaxAgeSeconds,
-    }),
-  );
+  const emit = (put: PutResult, rejectedNow: typeof rejected) =>
+    emitPoints(
+      readingPoints({
+        deviceId,
+        ...put,
+        rejected: rejectedNow,
+        receivedAt,
+        metricMaxAgeSeconds: config.metricMaxAgeSeconds,
+      }),
+    );
+  let put: PutResult = { stored: [], duplicates: [], conflicts: [] };
+  try {
+    if (accepted.length > 0) put = await context.store.putReadings(accepted, receivedAt);
+  } catch (error) {
+    // The readings written before the failure are duplicates when the device retries, so
+    // their points are sent now or never. Rejections are counted when the retry succeeds.
+    if (error instanceof PartialWriteError) {
+      emit({ stored: error.stored as Reading[], duplicates: [], conflicts: [] }, []);
+    }
+    throw error;
+  }
+  emit(put, rejected);
 
   const late = put.stored.filter((reading) =>
     isLate(reading, receivedAt, config.metricMaxAgeSeconds),

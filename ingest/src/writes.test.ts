@@ -10,7 +10,13 @@ import {
 import { type LocalDynamo, startDynalite } from '../../core/src/testing/dynalite';
 import { type IngestHandler, createIngestHandler } from './handler';
 import { type FaultyDynamo, startFaultyDynamo } from './testing/faulty-dynamodb';
-import { FIXTURE_DEVICE, FIXTURE_KEY_ID, lambdaContext, makeEvent } from './testing/events';
+import {
+  FIXTURE_DEVICE,
+  FIXTURE_KEY_ID,
+  captureMetricLines,
+  lambdaContext,
+  makeEvent,
+} from './testing/events';
 
 const NOW = new Date('2026-01-31T12:00:00.000Z');
 const TABLE = 'ingest-writes';
@@ -192,6 +198,30 @@ describe('DynamoDB faults', () => {
       'the readings store is unavailable; nothing of this request was acknowledged, retry later',
     );
     expect(await aggregates('failing', 'hour')).toEqual([]);
+  });
+
+  it('emits points for readings stored before a 503', async () => {
+    faulty.inject({ kind: 'throttle', operation: 'PutItem', times: 1000, after: 1 });
+    const batch = [
+      reading('partial', '2026-01-31T11:40:00Z', 20),
+      reading('partial', '2026-01-31T11:41:00Z', 21),
+    ];
+
+    const failed = await captureMetricLines(() => post(batch));
+    faulty.clear();
+    const retried = await captureMetricLines(() => post(batch));
+
+    const temperatures = (lines: { m: string }[]) =>
+      lines.filter((line) => line.m === 'hometemp.temperature').length;
+    expect(failed.result.status).toBe(503);
+    expect(temperatures(failed.metrics)).toBe(1);
+    expect(retried.result.json).toMatchObject({ stored: 1, duplicates: 1 });
+    expect(temperatures(retried.metrics)).toBe(1);
+    const sensors = await store.listSensors();
+    expect(sensors.find((sensor) => sensor.sensorId === 'partial')?.latest.takenAt).toBe(
+      '2026-01-31T11:41:00.000Z',
+    );
+    expect((await aggregates('partial', 'hour'))[0]?.count).toBe(2);
   });
 
   it('answers 503 when unprocessed keys never clear', async () => {

@@ -3,8 +3,11 @@ import type { AddressInfo } from 'node:net';
 
 /** What the proxy does to the next matching requests. */
 export type Fault =
-  /** Answers 400 ProvisionedThroughputExceededException, as DynamoDB does when throttling. */
-  | { kind: 'throttle'; operation: string; times: number }
+  /**
+   * Answers 400 ProvisionedThroughputExceededException, as DynamoDB does when throttling, after
+   * letting the first `after` matching requests through.
+   */
+  | { kind: 'throttle'; operation: string; times: number; after?: number }
   /**
    * Forwards only the first half of a BatchGetItem's keys (at least one is held back) and returns
    * the rest as UnprocessedKeys, as DynamoDB does when a partition is busy. With a single key,
@@ -49,7 +52,12 @@ export async function startFaultyDynamo(
     const body = await readBody(incoming);
     const operation = String(incoming.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
     counts[operation] = (counts[operation] ?? 0) + 1;
-    const fault = faults.find((candidate) => candidate.operation === operation && candidate.times > 0);
+    let fault = faults.find((candidate) => candidate.operation === operation && candidate.times > 0);
+    // `after` lets that many matching requests through before the fault starts.
+    if (fault?.kind === 'throttle' && (fault.after ?? 0) > 0) {
+      fault.after! -= 1;
+      fault = undefined;
+    }
     if (fault) {
       fault.times--;
       faulted[operation] = (faulted[operation] ?? 0) + 1;
