@@ -27,6 +27,8 @@ export const EXIT_CODES = {
   locked: 3,
   spoolWrite: 4,
   deadline: 5,
+  /** `signal` aborted the run, as a simulated collector's `stop()` does; what was read is spooled. */
+  aborted: 6,
 } as const;
 
 export interface RunDependencies {
@@ -224,8 +226,10 @@ async function runWithin(
   deps.metrics.spoolDepth(heartbeat.spool.depth);
   deps.metrics.runDuration(clock.now() - startedAtMs);
 
-  const deadlineReached = readSignal.aborted;
+  const aborted = deps.signal?.aborted === true;
+  const deadlineReached = readSignal.aborted && !aborted;
   const exitCode = spoolWriteFailed ? EXIT_CODES.spoolWrite
+    : aborted ? EXIT_CODES.aborted
     : deadlineReached ? EXIT_CODES.deadline
     : heartbeat.outcome === 'ok' ? EXIT_CODES.ok : EXIT_CODES.partial;
   logger[exitCode === 0 ? 'info' : 'warn']({

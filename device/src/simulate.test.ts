@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { Reading } from '../../core/src/index';
 import { createLogger, readingId } from '../../core/src/index';
 import { loadRecording } from './drivers/recording';
-import { type SimulatedCollectorOptions, backfillOnce, simulatedConfig } from './simulate';
+import { type SimulatedCollectorOptions, backfillOnce, simulatedConfig, startSimulatedCollector } from './simulate';
+import { startFakeIngest } from './testing/fake-ingest';
 
 const CSV = join(__dirname, '../../data/dht11-indoor-2019-09.csv');
 const END_MS = Date.parse('2026-03-01T12:00:00.000Z');
@@ -68,5 +69,28 @@ describe('backfillOnce', () => {
 
     expect(count).toBeUndefined();
     expect(spooled(stateDir)).toHaveLength(289);
+  });
+});
+
+describe('startSimulatedCollector', () => {
+  it('aborts the run in progress on stop', async () => {
+    const ingest = await startFakeIngest();
+    const { stateDir, options } = setUp();
+    const logs: Array<Record<string, unknown>> = [];
+    const logger = createLogger({
+      service: 'device', level: 'info', destination: { write: (line: string) => logs.push(JSON.parse(line)) },
+    });
+    // Ingest never responds, so without the abort the run waits 5 s per try for 3 tries.
+    ingest.script.push('stall', 'stall', 'stall');
+    const collector = await startSimulatedCollector({ ...options, endpoint: ingest.endpoint, logger });
+    while (ingest.requests.length === 0) await new Promise((resolve) => setImmediate(resolve));
+
+    await collector.stop();
+    await ingest.close();
+
+    const finished = logs.find((line) => line.message === 'run finished');
+    expect(finished?.exit_code).toBe(6);
+    expect(finished?.spool_depth).toBe(290);
+    expect(spooled(stateDir)).toHaveLength(290);
   });
 });

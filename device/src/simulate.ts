@@ -57,6 +57,8 @@ export async function startSimulatedCollector(
 
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  // Aborts the run in progress on stop(), so a long backfill delivery does not hold the stop up.
+  const stopping = new AbortController();
   let current: Promise<void> = Promise.resolve();
   const runOnce = async () => {
     const state = loadDeviceState(options.stateDir);
@@ -69,7 +71,7 @@ export async function startSimulatedCollector(
       drivers.set(sensor.sensorId, createReplayDriver(recording, cursor));
     }
     try {
-      await runCollector({ config, logger: options.logger, clock: systemClock, tracing: noTracing, metrics: noMetrics, drivers, version: COLLECTOR_VERSION });
+      await runCollector({ config, logger: options.logger, clock: systemClock, tracing: noTracing, metrics: noMetrics, drivers, version: COLLECTOR_VERSION, signal: stopping.signal });
       const after = loadDeviceState(options.stateDir);
       for (const [sensorId, cursor] of cursors) (after[sensorId] ??= {}).replayIndex = cursor.index;
       saveDeviceState(options.stateDir, after);
@@ -89,6 +91,7 @@ export async function startSimulatedCollector(
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      stopping.abort();
       await current;
     },
   };
