@@ -25,7 +25,7 @@ const METRIC_MAX_AGE_MS = 3000 * 1000;
 
 /**
  * Starts an ingest stand-in on 127.0.0.1 that validates bodies with the same core schemas as
- * the real handler and answers in its format: `{stored, duplicates, rejected, late, conflicts}`
+ * the real handler and responds in its format: `{stored, duplicates, rejected, late, conflicts}`
  * for readings and `{accepted, latest, repeated}` for heartbeats.
  */
 export async function startFakeIngest(apiKey = 'test-key'): Promise<FakeIngest> {
