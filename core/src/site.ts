@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { idSchema } from './reading';
+import { idSchema, roomSchema } from './reading';
+import { checkRrule } from './rrule';
+import { checkRoomSensors, checkRoomTags } from './site-room-checks';
 import { SENSOR_TYPES } from './sensor-types';
 
-// The same rules as a reading's room, so a room named here matches what collectors send.
-const roomNameSchema = z
-  .string()
-  .trim()
-  .min(1, { message: 'must not be empty' })
-  .max(64, { message: 'must be at most 64 characters' })
-  .refine((room) => !/\p{Cc}/u.test(room), { message: 'must not contain control characters' });
+// A reading's room rule, so a room named here matches what collectors send. Room names also go
+// into Datadog monitor messages, where `{{` and `}}` start template variables and `@` notifies.
+const roomNameSchema = roomSchema.refine((room) => !/\{\{|\}\}|@/.test(room), {
+  message: 'must not contain "{{", "}}" or "@", which Datadog reads as template variables and notifications',
+});
 
 // Slack channel names: lower-case letters, digits, "-" and "_", at most 80 characters.
 const slackChannelSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,79}$/, {
@@ -21,7 +21,7 @@ const percentSchema = z.number().min(0).max(100);
 const levelsSchema = <T extends z.ZodNumber>(value: T) =>
   z.strictObject({ warning: value, critical: value });
 
-const roomSchema = z
+const siteRoomSchema = z
   .strictObject({
     name: roomNameSchema,
     temperature: z.strictObject({
@@ -79,14 +79,35 @@ const deviceSchema = z.strictObject({
   sensors: z.array(sensorSchema).min(1, { message: 'must list at least one sensor' }).max(32),
 });
 
-const isTimeZone = (zone: string) => {
+// NOTE: Intl accepts zone names in any case and resolves some IANA aliases to older names (Node 20
+// resolves Asia/Kolkata to Asia/Calcutta). So a name that resolves to another one is accepted
+// when each part of it starts with a capital letter, as every IANA name does.
+function checkTimeZone(zone: string): string | undefined {
+  let resolved: string;
   try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
+    resolved = new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return 'must be an IANA time zone such as Europe/Berlin';
   }
-};
+  if (resolved === zone) return undefined;
+  if (resolved.toLowerCase() === zone.toLowerCase()) return `"${zone}" must be written "${resolved}", as the IANA time zone database names it`;
+  if (zone.split('/').some((part) => !/^[A-Z]/.test(part))) {
+    return `"${zone}" must be written as the IANA time zone database names it, such as Europe/Berlin (this runtime reads it as ${resolved})`;
+  }
+
+  return undefined;
+}
+
+const timeZoneSchema = z.string().superRefine((zone, context) => {
+  const problem = checkTimeZone(zone);
+  if (problem) context.addIssue({ code: 'custom', message: problem });
+});
+
+const rruleSchema = z.string().superRefine((rrule, context) => {
+  for (const problem of checkRrule(rrule)) {
+    context.addIssue({ code: 'custom', message: `${problem} (in the RRULE ${rrule})` });
+  }
+});
 
 // A wall-clock time without a zone or offset: `timezone` says where it is read.
 const LOCAL_TIME_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
@@ -121,13 +142,11 @@ const downtimeSchema = z
     /** An RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=SA,SU, repeating from `start`. */
     recurrence: z
       .strictObject({
-        rrule: z.string().regex(/^FREQ=(DAILY|WEEKLY|MONTHLY|YEARLY)(;[A-Z]+=[A-Z0-9,+-]+)*$/, {
-          message: 'must be an RRULE such as FREQ=WEEKLY;BYDAY=SA,SU',
-        }),
+        rrule: rruleSchema,
         durationMinutes: z.number().int().min(1).max(7 * 24 * 60),
       })
       .optional(),
-    timezone: z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' }),
+    timezone: timeZoneSchema,
   })
   .superRefine((downtime, context) => {
     if (downtime.end === undefined && downtime.recurrence === undefined) {
@@ -172,7 +191,7 @@ export const siteSchema = z
     /** Minutes between collector runs (the cron or timer interval). */
     collectionIntervalMinutes: z.number().int().min(1).max(1440),
     slack: z.strictObject({ critical: slackChannelSchema, warning: slackChannelSchema }),
-    rooms: z.array(roomSchema).min(1, { message: 'must list at least one room' }),
+    rooms: z.array(siteRoomSchema).min(1, { message: 'must list at least one room' }),
     devices: z.array(deviceSchema).min(1, { message: 'must list at least one device' }),
     downtimes: z.array(downtimeSchema).default([]),
     deployment: deploymentSchema.prefault({}),
@@ -185,6 +204,8 @@ export const siteSchema = z
       }
       roomNames.add(room.name);
     });
+    checkRoomTags(site, context);
+    checkRoomSensors(site, context);
     const deviceIds = new Set<string>();
     const sensorIds = new Set<string>();
     site.devices.forEach((device, deviceIndex) => {
