@@ -96,6 +96,21 @@ describe('siteSchema', () => {
       'must be an IANA time zone such as Europe/Berlin',
     ],
     [
+      'a daily collection interval',
+      (site: any) => (site.collectionIntervalMinutes = 1440),
+      'collectionIntervalMinutes',
+      'must be at most 60 minutes: the monitors compare 2 to 4 readings, so a longer interval would take hours to alert',
+    ],
+    [
+      'a humidity window with one reading',
+      (site: any) => {
+        site.collectionIntervalMinutes = 45;
+        site.rooms[0].humidity.forHours = 1;
+      },
+      'rooms.0.humidity.forHours',
+      'is 1, which contains fewer than 2 readings at one every 45 minutes; set it to at least 2 or lower collectionIntervalMinutes',
+    ],
+    [
       'a room without a sensor',
       (site: any) => (site.devices[2].sensors[0].room = 'Bedroom'),
       'rooms.2',

@@ -188,8 +188,13 @@ export const siteSchema = z
     name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, {
       message: 'must be 1-32 characters of a-z, 0-9 or "-", starting with a letter or digit',
     }),
-    /** Minutes between collector runs (the cron or timer interval). */
-    collectionIntervalMinutes: z.number().int().min(1).max(1440),
+    /**
+     * Minutes between collector runs (the cron or timer interval). At most 60, because the
+     * monitors need at least 2 readings in an hour to tell a silent sensor from a slow one.
+     */
+    collectionIntervalMinutes: z.number().int().min(1).max(60, {
+      message: 'must be at most 60 minutes: the monitors compare 2 to 4 readings, so a longer interval would take hours to alert',
+    }),
     slack: z.strictObject({ critical: slackChannelSchema, warning: slackChannelSchema }),
     rooms: z.array(siteRoomSchema).min(1, { message: 'must list at least one room' }),
     devices: z.array(deviceSchema).min(1, { message: 'must list at least one device' }),
@@ -203,6 +208,14 @@ export const siteSchema = z
         context.addIssue({ code: 'custom', path: ['rooms', index, 'name'], message: `"${room.name}" is listed twice` });
       }
       roomNames.add(room.name);
+    });
+    site.rooms.forEach((room, index) => {
+      if (site.collectionIntervalMinutes > 60 || room.humidity.forHours * 60 >= 2 * site.collectionIntervalMinutes) return;
+      context.addIssue({
+        code: 'custom',
+        path: ['rooms', index, 'humidity', 'forHours'],
+        message: `is ${room.humidity.forHours}, which contains fewer than 2 readings at one every ${site.collectionIntervalMinutes} minutes; set it to at least ${Math.ceil((2 * site.collectionIntervalMinutes) / 60)} or lower collectionIntervalMinutes`,
+      });
     });
     checkRoomTags(site, context);
     checkRoomSensors(site, context);

@@ -1,4 +1,4 @@
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -259,6 +259,21 @@ describe('hometemp-monitors', () => {
       '  slack: Invalid input: expected object, received undefined',
       '  rooms: Invalid input: expected array, received undefined',
       '  devices: Invalid input: expected array, received undefined',
+    ]);
+  });
+
+  it('names the site field for a daily interval', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hometemp-site-'));
+    const file = join(dir, 'site.json');
+    const site = JSON.parse(readFileSync(SITE, 'utf8'));
+    site.collectionIntervalMinutes = 1440;
+    writeFileSync(file, JSON.stringify(site));
+    const run = capture({});
+
+    expect(await runCli(['validate', '--site', file], run.context)).toBe(1);
+    expect(run.err[0]!.split('\n')).toEqual([
+      `error: site description ${file} is invalid:`,
+      '  collectionIntervalMinutes: must be at most 60 minutes: the monitors compare 2 to 4 readings, so a longer interval would take hours to alert',
     ]);
   });
 

@@ -149,6 +149,12 @@ describe('generateMonitors', () => {
     expect(query('frontend-latency')).toBe('avg(last_15m):p95:trace.hono.request{service:cabin-frontend AND env:prod} >= 2');
   });
 
+  it('passes local checks at 60 minutes', () => {
+    const slow = generateMonitors({ ...site, collectionIntervalMinutes: 60 });
+
+    expect(checkDefinitions(slow, 60)).toEqual([]);
+  });
+
   it('scales windows with a 5-minute interval', () => {
     const fast = generateMonitors({ ...site, collectionIntervalMinutes: 5 });
     const silent = fast.find((monitor) => monitor.key === 'sensor-silent')!;
