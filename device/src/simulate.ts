@@ -112,7 +112,9 @@ export function simulatedConfig(options: SimulatedCollectorOptions): CollectorCo
       offset: { temperature: 0, humidity: 0 },
     })),
     readAttempts: READ_ATTEMPTS,
-    deadlineSeconds: Math.max(10, Math.min(600, Math.round(options.intervalMs / 1000))),
+    // Simulated runs follow each other, never overlap, and stop() aborts them, so the longest
+    // deadline allowed fits the first run's delivery of the whole backfill.
+    deadlineSeconds: 600,
     spike: { temperaturePerMinute: 2, humidityPerMinute: 10 },
     stuckAfterHours: 12,
     delivery: { timeoutSeconds: 5, retries: 2, batchSize: 100 },
