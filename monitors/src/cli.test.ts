@@ -49,17 +49,17 @@ describe('hometemp-monitors', () => {
     expect(await runCli(['sync', '--site', SITE], plan.context)).toBe(2);
     const summary = plan.out[0]!.split('\n').filter((line) => !line.startsWith('  '));
     expect(summary).toEqual([
-      'Monitors: 21 to create, 0 to update, 0 to delete, 0 unchanged, 0 conflicts.',
+      'Monitors: 23 to create, 0 to update, 0 to delete, 0 unchanged, 0 conflicts.',
       'Downtimes: 2 to create, 0 to update, 0 to cancel, 0 unchanged, 0 conflicts.',
       'Dashboards: 1 to create, 0 to update, 0 to delete, 0 unchanged, 0 conflicts.',
-      'Plan: 24 to create, 0 to update, 0 to delete, 0 unchanged, 0 conflicts.',
+      'Plan: 26 to create, 0 to update, 0 to delete, 0 unchanged, 0 conflicts.',
     ]);
     expect(datadog.monitors.size).toBe(0);
 
     const apply = capture(env);
     expect(await runCli(['sync', '--site', SITE, '--apply'], apply.context)).toBe(0);
     expect(apply.out[2]).toBe('Slack: 1 message(s) sent.');
-    expect((slack.received[0]!.text as string).split('\n')[0]).toBe('hometemp monitors for *home*: 24 applied, 0 failed, 0 not attempted.');
+    expect((slack.received[0]!.text as string).split('\n')[0]).toBe('hometemp monitors for *home*: 26 applied, 0 failed, 0 not attempted.');
     expect(datadog.downtimes.downtimes.size).toBe(2);
     expect(datadog.dashboards.dashboards.size).toBe(1);
 
@@ -77,7 +77,7 @@ describe('hometemp-monitors', () => {
 
     expect(await runCli(['sync', '--site', SITE, '--apply'], run.context)).toBe(0);
     expect(run.sleeps).toEqual([1000, 2000]);
-    expect(datadog.monitors.size).toBe(21);
+    expect(datadog.monitors.size).toBe(23);
   });
 
   it('creates again after a 5xx only when nothing was stored', async () => {
@@ -86,9 +86,9 @@ describe('hometemp-monitors', () => {
     const run = capture(env);
 
     expect(await runCli(['sync', '--site', SITE, '--apply'], run.context)).toBe(0);
-    expect(datadog.monitors.size).toBe(21);
+    expect(datadog.monitors.size).toBe(23);
     const names = [...datadog.monitors.values()].map((monitor) => monitor.name);
-    expect(new Set(names).size).toBe(21);
+    expect(new Set(names).size).toBe(23);
   });
 
   it('deletes a duplicate hometemp-id with --prune only', async () => {
@@ -119,7 +119,7 @@ describe('hometemp-monitors', () => {
 
     expect(await runCli(['sync', '--site', SITE, '--apply', '--prune'], run.context)).toBe(0);
     expect(datadog.monitors.get(cabin.id)!.name).toBe('[cabin] Pi silent');
-    expect(datadog.monitors.size).toBe(22);
+    expect(datadog.monitors.size).toBe(24);
   });
 
   it('exits 2 on a name conflict, and 1 after apply', async () => {
@@ -138,11 +138,11 @@ describe('hometemp-monitors', () => {
     const apply = capture(env);
     expect(await runCli(['sync', '--site', SITE, '--apply'], apply.context)).toBe(1);
     expect(apply.err[1]!.split('\n')[0]).toBe('error: 1 conflict(s) left unresolved, so Datadog does not match the site:');
-    expect(datadog.monitors.size).toBe(21);
+    expect(datadog.monitors.size).toBe(23);
 
     const again = capture(env);
     expect(await runCli(['sync', '--site', SITE, '--apply'], again.context)).toBe(1);
-    expect(again.out[0]!.split('\n').at(-1)).toBe('Plan: 0 to create, 0 to update, 0 to delete, 23 unchanged, 1 conflicts.');
+    expect(again.out[0]!.split('\n').at(-1)).toBe('Plan: 0 to create, 0 to update, 0 to delete, 25 unchanged, 1 conflicts.');
   });
 
   it('fails a request that gets no response', async () => {
@@ -281,7 +281,7 @@ describe('hometemp-monitors', () => {
     const run = capture({});
 
     expect(await runCli(['validate', '--site', SITE], run.context)).toBe(0);
-    expect(run.out).toEqual([`${SITE}: 21 monitors pass the local checks.`]);
+    expect(run.out).toEqual([`${SITE}: 23 monitors pass the local checks.`]);
   });
 
   it('reports a failed Slack test message', async () => {

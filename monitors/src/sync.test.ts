@@ -38,7 +38,7 @@ describe('sync against a fake Datadog', () => {
   it('plans a create for every monitor on an empty account', async () => {
     const plan = await fetchPlan(apis, declared, { adopt: false });
 
-    expect(plan.entries.filter((entry) => entry.action === 'create')).toHaveLength(21);
+    expect(plan.entries.filter((entry) => entry.action === 'create')).toHaveLength(23);
     expect(hasChanges(plan, false)).toBe(true);
     expect(fake.monitors.size).toBe(0);
   });
@@ -47,7 +47,7 @@ describe('sync against a fake Datadog', () => {
     const result = await applyPlan(apis, await fetchPlan(apis, declared, { adopt: false }), { prune: false });
     const again = await fetchPlan(apis, declared, { adopt: false });
 
-    expect(result.applied).toHaveLength(21);
+    expect(result.applied).toHaveLength(23);
     expect(result.failed).toEqual([]);
     expect(again.entries.every((entry) => entry.action === 'unchanged')).toBe(true);
     expect(hasChanges(again, true)).toBe(false);
@@ -85,10 +85,10 @@ describe('sync against a fake Datadog', () => {
     expect(plan.pruneCandidates).toBe(1);
     expect(hasChanges(plan, false)).toBe(false);
     expect(withoutPrune.applied).toEqual([]);
-    expect(fake.monitors.size).toBe(21);
+    expect(fake.monitors.size).toBe(23);
     const pruned = await applyPlan(apis, plan, { prune: true });
     expect(pruned.applied.map((item) => `${item.action} ${item.key}`)).toEqual(['delete frontend-latency']);
-    expect(fake.monitors.size).toBe(20);
+    expect(fake.monitors.size).toBe(22);
   });
 
   it('rejects a prune of every monitor', async () => {
@@ -111,7 +111,7 @@ describe('sync against a fake Datadog', () => {
     expect(plan.entries.find((entry) => entry.key === 'room-attic-too-hot')).toMatchObject({ action: 'conflict', id: foreign.id });
     expect(fake.monitors.get(foreign.id)!.query).toBe('avg(last_5m):avg:system.load.1{*} > 4');
     expect(fake.monitors.get(other.id)!.name).toBe('CPU high');
-    expect(fake.monitors.size).toBe(22);
+    expect(fake.monitors.size).toBe(24);
   });
 
   it('adopts a same-name monitor only when asked', async () => {
@@ -122,7 +122,7 @@ describe('sync against a fake Datadog', () => {
 
     expect(plan.entries.find((entry) => entry.key === 'room-attic-too-hot')!.action).toBe('adopt');
     expect(fake.monitors.get(foreign.id)!.tags).toContain('hometemp-id:room-attic-too-hot');
-    expect(fake.monitors.size).toBe(21);
+    expect(fake.monitors.size).toBe(23);
   });
 
   it('writes nothing when Datadog rejects a definition', async () => {
@@ -145,8 +145,8 @@ describe('sync against a fake Datadog', () => {
     const plan = await fetchPlan(apis, declared, { adopt: false });
     await applyPlan(apis, plan, { prune: false });
 
-    expect(fake.requests.filter((request) => request.path === '/api/v1/monitor/validate')).toHaveLength(21);
-    expect(fake.monitors.size).toBe(21);
+    expect(fake.requests.filter((request) => request.path === '/api/v1/monitor/validate')).toHaveLength(23);
+    expect(fake.monitors.size).toBe(23);
   });
 
   it('reports a partial failure exactly', async () => {

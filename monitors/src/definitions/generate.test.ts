@@ -26,7 +26,9 @@ describe('generateMonitors', () => {
       'room-attic-too-humid',
       'collector-read-failures',
       'collector-runs-failing',
-      'collector-spool-growing',
+      'collector-spool-growing-pi-living',
+      'collector-spool-growing-pi-bedroom',
+      'collector-spool-growing-pi-attic',
       'ingest-rejections',
       'ingest-errors',
       'ingest-lambda-errors',
@@ -139,6 +141,28 @@ describe('generateMonitors', () => {
 
     expect(hot.query).toBe('min(last_45m):avg:hometemp.temperature{room:living_room AND device IN (cabin-pi)} by {sensor} >= 29');
     expect(failing.query).toBe('sum(last_1h):sum:hometemp.heartbeat.runs{device IN (cabin-pi) AND outcome:failed} by {device}.as_count() >= 3');
+  });
+
+  it('sizes spool thresholds by sensor count', () => {
+    const twoSensors = generateMonitors({
+      ...site,
+      devices: [
+        ...site.devices.slice(0, 2),
+        { id: 'pi-attic', sensors: [site.devices[2]!.sensors[0]!, { id: 'attic-dht22', type: 'dht22', room: 'Attic' }] },
+      ],
+    });
+    const spool = twoSensors.find((monitor) => monitor.key === 'collector-spool-growing-pi-attic')!;
+
+    expect(spool.query).toBe('min(last_2h):max:hometemp.heartbeat.spool_depth{device:pi-attic} by {device} >= 192');
+    expect(spool.options.thresholds).toEqual({ critical: 192, warning: 8 });
+    expect(spool.name).toBe('[home] Readings pile up in the spool of Pi pi-attic');
+  });
+
+  it('keeps spool warning below critical at 60 minutes', () => {
+    const hourly = generateMonitors({ ...site, collectionIntervalMinutes: 60 });
+    const spool = hourly.find((monitor) => monitor.key === 'collector-spool-growing-pi-living')!;
+
+    expect(spool.options.thresholds).toEqual({ critical: 24, warning: 1 });
   });
 
   it('scopes ingest and frontend by the deployment', () => {

@@ -1,7 +1,7 @@
-import type { Site } from '../../../core/src/index';
+import type { Site, SiteDevice } from '../../../core/src/index';
 import { buildMessage } from './messages';
 import { baseTags, deviceFilter } from './sensor-monitors';
-import { allOf, windowOf } from './tags';
+import { allOf, toTagValue, windowOf } from './tags';
 import type { Cadence, GeneratorOptions, MonitorDefinition, MonitorOptionsDefinition } from './types';
 
 // Lambda metrics from the AWS integration reach Datadog through CloudWatch about 10-15 minutes
@@ -54,16 +54,41 @@ function healthMonitor(site: Site, options: GeneratorOptions, spec: HealthSpec):
 }
 
 /**
+ * Readings piling up in one Pi's spool for at least two hours: a warning at an hour of readings
+ * and critical at a day, counting one reading per sensor of that Pi and run. The depth comes
+ * only with the heartbeat, so this monitor catches a spool that grows while heartbeats still get
+ * through (ingest rejecting batches). A Pi that cannot reach ingest at all alerts as silent.
+ */
+function spoolSpec(site: Site, device: SiteDevice): HealthSpec {
+  const interval = site.collectionIntervalMinutes;
+  const sensors = device.sensors.length;
+  const hour = Math.round(60 / interval) * sensors;
+  const day = Math.round((24 * 60) / interval) * sensors;
+  const id = toTagValue(device.id);
+
+  return {
+    key: `collector-spool-growing-${id}`,
+    name: `Readings pile up in the spool of Pi ${device.id}`,
+    query: `min(${windowOf(Math.max(120, 2 * interval))}):max:hometemp.heartbeat.spool_depth{device:${id}} by {device}`,
+    critical: day,
+    warning: hour,
+    cadence: 'collector',
+    service: 'hometemp-collector',
+    alert: `Pi ${device.id} contains {{value}} unsent readings, more than a day's worth (${day} for ${sensors} sensor(s)).`,
+    warningText: `Pi ${device.id} contains {{value}} unsent readings, more than an hour's worth (${hour} for ${sensors} sensor(s)).`,
+    recovery: `Pi ${device.id} is delivering its spool again ({{value}} readings waiting).`,
+    runbook: 'Heartbeats get through but readings do not: check the ingest rejections for this Pi and the collector log.',
+  };
+}
+
+/**
  * Collector health from the heartbeat metrics, over four collection intervals: read failures
- * and failed runs count runs (one point per run), and the spool alerts when it contains more than
- * an hour (warning) or a day (critical) of readings for at least two hours.
+ * and failed runs count runs (one point per run).
  */
 function collectorSpecs(site: Site): HealthSpec[] {
   const interval = site.collectionIntervalMinutes;
   const window = windowOf(4 * interval);
   const devices = deviceFilter(site);
-  const runsPerHour = Math.max(1, Math.round(60 / interval));
-  const runsPerDay = Math.max(1, Math.round((24 * 60) / interval));
 
   return [
     {
@@ -92,19 +117,7 @@ function collectorSpecs(site: Site): HealthSpec[] {
       recovery: 'Collector runs on Pi {{device.name}} succeed again.',
       runbook: 'Read the collector log on the Pi: `journalctl -u hometemp-collector`.',
     },
-    {
-      key: 'collector-spool-growing',
-      name: 'Readings pile up in the spool of Pi {{device.name}}',
-      query: `min(${windowOf(Math.max(120, 2 * interval))}):max:hometemp.heartbeat.spool_depth{${devices}} by {device}`,
-      critical: runsPerDay,
-      warning: runsPerHour,
-      cadence: 'collector',
-      service: 'hometemp-collector',
-      alert: `Pi {{device.name}} holds {{value}} unsent readings, more than a day's worth (${runsPerDay}).`,
-      warningText: `Pi {{device.name}} holds {{value}} unsent readings, more than an hour's worth (${runsPerHour}).`,
-      recovery: 'Pi {{device.name}} is delivering its spool again ({{value}} readings waiting).',
-      runbook: 'The Pi cannot reach ingest: check its network, API key and the ingest errors.',
-    },
+    ...site.devices.map((device) => spoolSpec(site, device)),
   ];
 }
 
