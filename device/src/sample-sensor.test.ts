@@ -70,7 +70,7 @@ describe('createDhtDriver', () => {
     };
 
     expect(() => createDhtDriver({ type: 'dht22', pin: 4 }, { loadAddon })).toThrow(
-      "the dht driver needs the node-dht-sensor addon, which is not installed or did not build (Cannot find module '../build/Release/node_dht_sensor'). On the Pi, install the build tools (sudo apt-get install -y python3 make g++) and run: npm install node-dht-sensor",
+      "the dht driver needs the node-dht-sensor addon, which is not installed or did not build (Cannot find module '../build/Release/node_dht_sensor'). On the Pi, install the build tools (sudo apt-get install -y python3 make g++) and run npm install in the folder that holds the collector's package.json (device/runtime/package.json, which lets npm 11 build it)",
     );
   });
 

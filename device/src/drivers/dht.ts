@@ -73,7 +73,8 @@ function loadAddon(load: () => DhtAddon): DhtAddon {
     throw new SensorSetupError(
       'the dht driver needs the node-dht-sensor addon, which is not installed or did not build ' +
         `(${(error as Error).message.split('\n')[0]}). On the Pi, install the build tools ` +
-        '(sudo apt-get install -y python3 make g++) and run: npm install node-dht-sensor',
+        '(sudo apt-get install -y python3 make g++) and run npm install in the folder that holds ' +
+        "the collector's package.json (device/runtime/package.json, which lets npm 11 build it)",
       { cause: error },
     );
   }
