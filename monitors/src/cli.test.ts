@@ -288,7 +288,41 @@ describe('hometemp-monitors', () => {
     const run = capture({ ...env, SLACK_WEBHOOK_URL: env.SLACK_WEBHOOK_URL!.replace(/x$/, 'revoked') });
 
     expect(await runCli(['notify-test', '--site', SITE], run.context)).toBe(1);
-    expect(run.err).toEqual(['Slack: 0 message(s) sent, 1 failed:\n  HTTP 404 no_service']);
+    expect(run.err).toEqual([
+      'Slack: 0 message(s) sent, 1 failed:\n  HTTP 404 no_service: the webhook was removed or revoked in Slack; create a new incoming webhook and set SLACK_WEBHOOK_URL to its URL',
+    ]);
+  });
+
+  it('names the host of a closed Slack port', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const host = `127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((resolve) => closed.close(resolve));
+    const run = capture({ ...env, SLACK_WEBHOOK_URL: `http://${host}/services/T1/B1/x` });
+
+    expect(await runCli(['notify-test', '--site', SITE], run.context)).toBe(1);
+    expect(run.err).toEqual([
+      `Slack: 0 message(s) sent, 1 failed:\n  could not reach ${host} (ECONNREFUSED); check the network and SLACK_WEBHOOK_URL`,
+    ]);
+  });
+
+  it.each([
+    ['http://hooks.example.test/services/T1/B1/x', 'error: SLACK_WEBHOOK_URL must use https (or http on 127.0.0.1, [::1] or localhost), not http://hooks.example.test'],
+    ['hooks.slack.com/services/T1', 'error: SLACK_WEBHOOK_URL is not a URL; set it to the incoming webhook URL Slack shows, such as https://hooks.slack.com/services/T…/B…/…'],
+  ])('rejects the Slack webhook %s', async (url, message) => {
+    const run = capture({ ...env, SLACK_WEBHOOK_URL: url });
+
+    expect(await runCli(['notify-test', '--site', SITE], run.context)).toBe(1);
+    expect(run.err).toEqual([message]);
+    expect(slack.received).toEqual([]);
+  });
+
+  it('checks the Slack webhook before sync', async () => {
+    const run = capture({ ...env, SLACK_WEBHOOK_URL: 'ftp://hooks.example.test/x' });
+
+    expect(await runCli(['sync', '--site', SITE], run.context)).toBe(1);
+    expect(run.err).toEqual(['error: SLACK_WEBHOOK_URL must use https (or http on 127.0.0.1, [::1] or localhost), not ftp://hooks.example.test']);
+    expect(datadog.requests).toEqual([]);
   });
 
   it('sends a Slack test message', async () => {

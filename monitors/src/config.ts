@@ -51,3 +51,27 @@ export function loadConfig(env: NodeJS.ProcessEnv): MonitorsConfig {
     appKey: DD_APP_KEY,
   });
 }
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/**
+ * Reads `SLACK_WEBHOOK_URL`, which must be an https URL, or http on loopback for a local fake.
+ * Returns undefined when it is not set.
+ * @throws ConfigError naming the variable and the expected form.
+ */
+export function loadSlackWebhook(env: NodeJS.ProcessEnv): string | undefined {
+  const value = env.SLACK_WEBHOOK_URL;
+  if (value === undefined || value === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError('SLACK_WEBHOOK_URL is not a URL; set it to the incoming webhook URL Slack shows, such as https://hooks.slack.com/services/T…/B…/…');
+  }
+  const loopbackHttp = url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+  if (url.protocol !== 'https:' && !loopbackHttp) {
+    throw new ConfigError(`SLACK_WEBHOOK_URL must use https (or http on 127.0.0.1, [::1] or localhost), not ${url.protocol}//${url.host}`);
+  }
+
+  return value;
+}

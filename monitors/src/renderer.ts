@@ -173,7 +173,10 @@ export function renderSlackResult(result: SlackResult): string {
   const reasons = result.failures.map((failure) => {
     const status = failure.status === undefined ? '' : `HTTP ${failure.status} `;
     const retry = failure.retryAfterSeconds === undefined ? '' : `, retry after ${failure.retryAfterSeconds} s`;
-    return `  ${status}${failure.reason}${retry}`;
+    const revoked = failure.status === 404 && failure.reason === 'no_service'
+      ? ': the webhook was removed or revoked in Slack; create a new incoming webhook and set SLACK_WEBHOOK_URL to its URL'
+      : '';
+    return `  ${status}${failure.reason}${revoked}${retry}`;
   });
   return [`Slack: ${result.sent} message(s) sent, ${result.failures.length} failed:`, ...reasons].join('\n');
 }

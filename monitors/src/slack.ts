@@ -1,4 +1,4 @@
-import { IncomingWebhook, IncomingWebhookHTTPError } from '@slack/webhook';
+import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError } from '@slack/webhook';
 
 /** Slack's response to one post that failed. */
 export interface SlackFailure {
@@ -42,8 +42,28 @@ export function serializeSlackMessages(texts: string[]): SlackPayload[] {
   return payloads;
 }
 
-/** Converts a failed `send` into Slack's status and reason, such as 404 `channel_not_found`. */
-export function toSlackFailure(error: unknown, retryAfter: string | null = null): SlackFailure {
+// Finds the system error code (ECONNREFUSED, ENOTFOUND) under fetch's "fetch failed". The
+// causes are walked as plain objects because fetch's errors may come from another realm (jest).
+function networkCause(error: unknown): string {
+  let current: unknown = error;
+  while (typeof current === 'object' && current !== null) {
+    const { code, cause } = current as { code?: unknown; cause?: unknown };
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
+    current = cause;
+  }
+
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Converts a failed `send` into Slack's status and reason, such as 404 `channel_not_found`. A
+ * request that got no response names the webhook's host and the network error.
+ */
+export function toSlackFailure(error: unknown, retryAfter: string | null = null, network?: { host: string; cause: unknown }): SlackFailure {
+  if (error instanceof IncomingWebhookRequestError) {
+    const host = network?.host ?? 'Slack';
+    return { reason: `could not reach ${host} (${networkCause(network?.cause ?? error.original)}); check the network and SLACK_WEBHOOK_URL` };
+  }
   if (!(error instanceof IncomingWebhookHTTPError)) {
     return { reason: error instanceof Error ? error.message : String(error) };
   }
@@ -59,10 +79,18 @@ export function toSlackFailure(error: unknown, retryAfter: string | null = null)
  */
 export async function postToSlack(webhookUrl: string, texts: string[]): Promise<SlackResult> {
   let retryAfter: string | null = null;
+  // The error @slack/webhook raises can lose fetch's cause (it does under jest), so the cause
+  // is recorded here.
+  let networkError: unknown;
   const recordingFetch: typeof fetch = async (input, init) => {
-    const response = await fetch(input, init);
-    retryAfter = response.headers.get('retry-after');
-    return response;
+    try {
+      const response = await fetch(input, init);
+      retryAfter = response.headers.get('retry-after');
+      return response;
+    } catch (error) {
+      networkError = error;
+      throw error;
+    }
   };
   const webhook = new IncomingWebhook(webhookUrl, { fetch: recordingFetch, timeout: 10_000 });
   const result: SlackResult = { sent: 0, failures: [] };
@@ -71,7 +99,7 @@ export async function postToSlack(webhookUrl: string, texts: string[]): Promise<
       await webhook.send(payload);
       result.sent += 1;
     } catch (error) {
-      result.failures.push(toSlackFailure(error, retryAfter));
+      result.failures.push(toSlackFailure(error, retryAfter, { host: new URL(webhookUrl).host, cause: networkError }));
     }
   }
 

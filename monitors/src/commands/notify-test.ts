@@ -1,3 +1,4 @@
+import { loadSlackWebhook } from '../config';
 import { MISSING_WEBHOOK, renderSlackResult, SLACK_TEST_TEXT } from '../renderer';
 import { postToSlack } from '../slack';
 import { EXIT, loadSiteFile } from '../utils';
@@ -6,7 +7,7 @@ import type { CommandContext } from './context';
 /** `notify-test`: posts one test message to `SLACK_WEBHOOK_URL`. */
 export async function runNotifyTest(options: { site: string }, context: CommandContext): Promise<number> {
   const site = loadSiteFile(options.site);
-  const url = context.env.SLACK_WEBHOOK_URL;
+  const url = loadSlackWebhook(context.env);
   if (!url) {
     context.stderr(MISSING_WEBHOOK);
     return EXIT.failure;

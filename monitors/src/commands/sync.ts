@@ -1,7 +1,7 @@
 import { createDatadogApis, defaultSleep } from '../api';
 import { toDatadogError } from '../api-errors';
 import { checkDefinitions } from '../checks';
-import { loadConfig } from '../config';
+import { loadConfig, loadSlackWebhook } from '../config';
 import { generateMonitors } from '../definitions/generate';
 import {
   renderApplyResult,
@@ -43,6 +43,7 @@ const failedCount = (result: Awaited<ReturnType<typeof applySitePlan>>) =>
 export async function runSync(options: SyncOptions, context: CommandContext): Promise<number> {
   const site = loadSiteFile(options.site);
   const config = loadConfig(context.env);
+  const webhook = loadSlackWebhook(context.env);
   const declared = generateMonitors(site);
   const problems = checkDefinitions(declared, site.collectionIntervalMinutes);
   if (problems.length > 0) {
@@ -73,7 +74,6 @@ export async function runSync(options: SyncOptions, context: CommandContext): Pr
   if (pending) {
     const result = await applySitePlan(apis, plan, { prune: options.prune });
     context.stdout(renderApplyResult(result));
-    const webhook = context.env.SLACK_WEBHOOK_URL;
     if (webhook) {
       const slack = await postToSlack(webhook, slackSummary(site.name, result));
       (slack.failures.length > 0 ? context.stderr : context.stdout)(renderSlackResult(slack));
