@@ -30,7 +30,7 @@ export function toDatadogError(error: unknown, apiUrl: string): unknown {
       );
     }
     if (!isDatadogJson(error.body)) {
-      return new DatadogRequestError(`the server at ${apiUrl} did not answer like the Datadog API (HTTP ${error.code}, not JSON); a proxy or a Wi-Fi login page may be in the way`, { cause: error });
+      return new DatadogRequestError(`the server at ${apiUrl} returned HTTP ${error.code} with a body that is not JSON, so it is not the Datadog API: is HOMETEMP_DATADOG_URL or DD_SITE right, or is a proxy or a Wi-Fi login page in the way?`, { cause: error });
     }
     if (error.code === 429 || error.code >= 500) {
       return new DatadogRequestError(`Datadog at ${apiUrl} still failed after 3 retries (${describeApiError(error)}); try again later`, { cause: error });
@@ -39,7 +39,7 @@ export function toDatadogError(error: unknown, apiUrl: string): unknown {
   }
   // The client raises a TypeError ("mismatch types") or a SyntaxError for a 2xx body it cannot read.
   if (error instanceof SyntaxError || (error instanceof TypeError && error.message.startsWith('mismatch types'))) {
-    return new DatadogRequestError(`the server at ${apiUrl} did not answer like the Datadog API (not its JSON); a proxy or a Wi-Fi login page may be in the way`, { cause: error });
+    return new DatadogRequestError(`the server at ${apiUrl} returned a body that is not Datadog's JSON, so it is not the Datadog API: is HOMETEMP_DATADOG_URL or DD_SITE right, or is a proxy or a Wi-Fi login page in the way?`, { cause: error });
   }
 
   return error;

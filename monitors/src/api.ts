@@ -11,7 +11,7 @@ export interface RetryOptions {
   backoffMs: number;
   /** How long one request may take before it fails, in milliseconds. */
   timeoutMs: number;
-  /** The longest rate-limit wait; a longer `X-RateLimit-Reset` fails the request instead. */
+  /** The maximum rate-limit wait; a longer `X-RateLimit-Reset` fails the request instead. */
   maxWaitMs: number;
   sleep: Sleep;
   /** Receives one line for every retry and every wait, for the person running sync. */

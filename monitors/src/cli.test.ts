@@ -190,7 +190,7 @@ describe('hometemp-monitors', () => {
 
   it.each([
     ['rejected keys', 403, '{"errors":["Forbidden"]}', 'rejected the keys (HTTP 403): check DD_API_KEY, DD_APP_KEY and DD_SITE, and that the application key\'s scopes include monitors_read, monitors_write, monitors_downtime, dashboards_read and dashboards_write'],
-    ['a login page', 200, '<html>Wi-Fi login</html>', 'did not answer like the Datadog API (not its JSON); a proxy or a Wi-Fi login page may be in the way'],
+    ['a login page', 200, '<html>Wi-Fi login</html>', "returned a body that is not Datadog's JSON, so it is not the Datadog API: is HOMETEMP_DATADOG_URL or DD_SITE right, or is a proxy or a Wi-Fi login page in the way?"],
     ['a server error after retries', 500, '{"errors":["Internal Server Error"]}', 'still failed after 3 retries (500: Internal Server Error); try again later'],
   ])('explains %s in one line', async (_case, status, body, message) => {
     const server = createServer((_request, response) => {
@@ -206,7 +206,7 @@ describe('hometemp-monitors', () => {
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
-    expect(run.err.at(-1)).toBe(`error: ${message.startsWith('did not') ? `the server at ${url}` : `Datadog at ${url}`} ${message}`);
+    expect(run.err.at(-1)).toBe(`error: ${message.startsWith('returned') ? `the server at ${url}` : `Datadog at ${url}`} ${message}`);
   });
 
   it('names a closed port in one line', async () => {
