@@ -2,13 +2,13 @@
 // ingest unreachable (a closed port) and once with ingest up, where the run delivers until its
 // deadline. Prints wall time, peak RSS from GNU time, and the spool before and after.
 // Run: npx tsx bench/collector-spool.ts
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCollectorBundle } from '../device/build';
 import { closedPort } from '../device/src/testing/closed-port';
 import { startFakeIngest } from '../device/src/testing/fake-ingest';
+import { measureProcess } from './measure-process';
 
 const ROOT = join(__dirname, '..');
 const BIN = join(ROOT, 'device/bin/hometemp-collector.js');
@@ -27,23 +27,6 @@ function writeSpool(path: string, count: number): void {
     lines.push(JSON.stringify({ deviceId: 'pi-bench', sensorId, room: 'Bench', takenAt, temperature: 21.5, humidity: 48 }));
   }
   writeFileSync(path, `${lines.join('\n')}\n`);
-}
-
-function measure(args: string[]): Promise<{ ms: number; rssMb: number; code: number | null }> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-f', '%M', ...args], {
-      env: { PATH: process.env.PATH },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      resolve({ ms, rssMb: Number(stderr.trim().split('\n').pop()) / 1024, code });
-    });
-  });
 }
 
 const lineCount = (path: string) => readFileSync(path, 'utf8').split('\n').length - 1;
@@ -67,7 +50,7 @@ async function main() {
       sensors: ['a', 'b', 'c'].map((id) => ({ id, room: 'Bench', type: 'dht22', driver: 'fake' })),
       delivery: { timeoutSeconds: 2, retries: 0, batchSize: 100 },
     }));
-    const result = await measure([BIN, 'run', '--config', config]);
+    const result = await measureProcess([BIN, 'run', '--config', config]);
     const left = lineCount(join(stateDir, 'spool.jsonl'));
     console.log(
       `${name.padEnd(12)} exit ${result.code}  ${(result.ms / 1000).toFixed(1).padStart(5)} s` +

@@ -2,7 +2,6 @@
 // device/bin/hometemp-collector.js and the bundle, next to a bare `node -e 0`, and prints wall
 // time and peak RSS. Then prints what a Pi installs: the bundle and dd-trace's runtime packages.
 // Run: npx tsx bench/collector.ts
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,29 +9,11 @@ import { COLLECTOR_BUNDLE, buildCollectorBundle } from '../device/build';
 import { startFakeTraceAgent } from '../device/src/testing/fake-agent';
 import { startFakeIngest } from '../device/src/testing/fake-ingest';
 import { closedPort } from '../device/src/testing/closed-port';
+import { measureProcess } from './measure-process';
 
 const RUNS = 11;
 const ROOT = join(__dirname, '..');
 const BIN = join(ROOT, 'device/bin/hometemp-collector.js');
-
-// Peak RSS of the child comes from GNU time's %M (KiB), wall time from our own clock.
-function measure(args: string[]): Promise<{ ms: number; rssMb: number; code: number | null }> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-f', '%M', ...args], {
-      env: { PATH: process.env.PATH },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const kib = Number(stderr.trim().split('\n').pop());
-      resolve({ ms, rssMb: kib / 1024, code });
-    });
-  });
-}
 
 /** Bytes of every file under `path`, as installed (apparent size). */
 function folderBytes(path: string): number {
@@ -83,7 +64,7 @@ async function main() {
   const results = new Map<string, Array<{ ms: number; rssMb: number }>>(cases.map(([name]) => [name, []]));
   for (let round = 0; round < RUNS; round++) {
     for (const [name, args] of cases) {
-      const result = await measure(args);
+      const result = await measureProcess(args);
       if (result.code !== 0) throw new Error(`${name} exited ${result.code}`);
       results.get(name)!.push(result);
     }
