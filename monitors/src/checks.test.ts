@@ -1,5 +1,5 @@
 import { loadExampleSite } from '../fixtures/load';
-import { checkDefinitions, parseQuery } from './checks';
+import { checkDefinitions, distributionsWithModifier, parseQuery } from './checks';
 import { generateMonitors } from './definitions/generate';
 import type { MonitorDefinition } from './definitions/types';
 
@@ -14,6 +14,18 @@ describe('parseQuery', () => {
       comparator: '>=',
       threshold: 85,
     });
+  });
+});
+
+describe('distributionsWithModifier', () => {
+  it('finds as_count on hometemp and enhanced Lambda metrics', () => {
+    expect(distributionsWithModifier('sum(last_1h):sum:hometemp.ingest.readings{outcome:rejected} by {device}.as_count() >= 8')).toEqual(['hometemp.ingest.readings']);
+    expect(distributionsWithModifier('sum(last_15m):sum:aws.lambda.enhanced.errors{functionname:f}.as_rate() >= 5')).toEqual(['aws.lambda.enhanced.errors']);
+  });
+
+  it('accepts as_count on APM and CloudWatch counts', () => {
+    expect(distributionsWithModifier('sum(last_15m):sum:trace.hono.request.errors{service:f}.as_count() / sum:trace.hono.request.hits{service:f}.as_count() >= 0.05')).toEqual([]);
+    expect(distributionsWithModifier('sum(last_15m):sum:aws.lambda.throttles{functionname:f}.as_count() >= 10')).toEqual([]);
   });
 });
 
@@ -72,6 +84,12 @@ describe('checkDefinitions', () => {
       () => { const m = hot(); m.message = m.message.replace(/\{\{#is_recovery\}\}.*\{\{\/is_recovery\}\}/s, ''); return m; },
       'message',
       'has no {{#is_recovery}} section',
+    ],
+    [
+      'as_count on a distribution',
+      () => { const m = hot(); m.query = m.query.replace('by {sensor}', 'by {sensor}.as_count()'); return m; },
+      'query',
+      'applies .as_count() or .as_rate() to the distribution metric hometemp.temperature; these modifiers apply to count and rate metrics only, so remove it',
     ],
   ])('reports %s', (_case, build, field, message) => {
     const definition = build();

@@ -94,6 +94,24 @@ function checkWindows(definition: MonitorDefinition, parsed: ParsedQuery, interv
   return problems;
 }
 
+// Every hometemp metric and Datadog's enhanced Lambda metrics are distributions. Datadog defines
+// `.as_count()` and `.as_rate()` for count and rate metrics only (Metric Type Modifiers in its
+// docs), so on a distribution they are noise that hides which queries really convert.
+const DISTRIBUTION_MODIFIER = /\b((?:hometemp|aws\.lambda\.enhanced)\.[\w.]+)\{[^}]*\}(?: by \{[^}]*\})?\.as_(?:count|rate)\(\)/g;
+
+/** Lists the distribution metrics that a query applies `.as_count()` or `.as_rate()` to. */
+export function distributionsWithModifier(query: string): string[] {
+  return [...query.matchAll(DISTRIBUTION_MODIFIER)].map((match) => match[1]!);
+}
+
+function checkModifiers(definition: MonitorDefinition): CheckProblem[] {
+  return distributionsWithModifier(definition.query).map((metric) => ({
+    monitor: definition.name,
+    field: 'query',
+    message: `applies .as_count() or .as_rate() to the distribution metric ${metric}; these modifiers apply to count and rate metrics only, so remove it`,
+  }));
+}
+
 function checkMetadata(definition: MonitorDefinition): CheckProblem[] {
   const problems: CheckProblem[] = [];
   const add = (field: string, message: string) =>
@@ -112,8 +130,9 @@ function checkMetadata(definition: MonitorDefinition): CheckProblem[] {
 
 /**
  * Runs the checks that need no API call: a critical threshold exists and equals the query's,
- * warning and recovery thresholds sit on the right side of the comparator, windows fit the
- * collection interval, and ownership tags, Slack handles and the recovery section are present.
+ * warning and recovery thresholds sit on the right side of the comparator, and windows fit the
+ * collection interval. No distribution metric may get `.as_count()`, and ownership tags, Slack
+ * handles and the recovery section must be present.
  */
 export function checkDefinitions(definitions: MonitorDefinition[], intervalMinutes: number): CheckProblem[] {
   const problems: CheckProblem[] = [];
@@ -129,7 +148,7 @@ export function checkDefinitions(definitions: MonitorDefinition[], intervalMinut
     }
     keys.add(definition.key);
     names.add(definition.name);
-    problems.push(...checkMetadata(definition));
+    problems.push(...checkMetadata(definition), ...checkModifiers(definition));
     const parsed = parseQuery(definition.query);
     if (!parsed) {
       problems.push({ monitor: definition.name, field: 'query', message: 'does not end in a comparison such as "> 25" after a window such as avg(last_30m)' });

@@ -39,11 +39,11 @@ describe('generateDashboard', () => {
     const queries = [definitions[5]!, definitions[6]!].flatMap((group) => group.widgets!.map((widget) => widget.definition.requests![0]!.q));
 
     expect(queries).toEqual([
-      'sum:hometemp.heartbeat.runs{device IN (pi-living,pi-bedroom,pi-attic)} by {outcome}.as_count()',
+      'sum:hometemp.heartbeat.runs{device IN (pi-living,pi-bedroom,pi-attic)} by {outcome}',
       'sum:hometemp.heartbeat.sensor_status{device IN (pi-living,pi-bedroom,pi-attic)} by {sensor,status}',
       'max:hometemp.heartbeat.spool_depth{device IN (pi-living,pi-bedroom,pi-attic)} by {device}',
-      'sum:hometemp.ingest.requests{*} by {outcome}.as_count()',
-      'sum:hometemp.ingest.readings{device IN (pi-living,pi-bedroom,pi-attic) AND outcome:rejected} by {reason}.as_count()',
+      'sum:hometemp.ingest.requests{*} by {outcome}',
+      'sum:hometemp.ingest.readings{device IN (pi-living,pi-bedroom,pi-attic) AND outcome:rejected} by {reason}',
       'p95:hometemp.ingest.lag{device IN (pi-living,pi-bedroom,pi-attic)} by {device}',
     ]);
   });

@@ -39,7 +39,7 @@ function sensorsTable(devices: string): v1.Widget {
       type: 'query_table',
       title: 'Sensors: readings in the time range and latest temperature',
       requests: [
-        { q: `count:hometemp.temperature{${devices}} by {sensor,room}.as_count()`, aggregator: 'sum', alias: 'readings', limit: 100, order: 'asc' },
+        { q: `count:hometemp.temperature{${devices}} by {sensor,room}`, aggregator: 'sum', alias: 'readings', limit: 100, order: 'asc' },
         { q: `avg:hometemp.temperature{${devices}} by {sensor,room}`, aggregator: 'last', alias: 'latest °C' },
       ],
     },
@@ -48,7 +48,7 @@ function sensorsTable(devices: string): v1.Widget {
 
 function collectorGroup(devices: string): v1.Widget {
   return group('Collectors', [
-    timeseries('Heartbeat runs by outcome', `sum:hometemp.heartbeat.runs{${devices}} by {outcome}.as_count()`, 'bars'),
+    timeseries('Heartbeat runs by outcome', `sum:hometemp.heartbeat.runs{${devices}} by {outcome}`, 'bars'),
     timeseries('Sensor status by sensor', `sum:hometemp.heartbeat.sensor_status{${devices}} by {sensor,status}`, 'bars'),
     timeseries('Spool depth (readings waiting) by device', `max:hometemp.heartbeat.spool_depth{${devices}} by {device}`),
   ]);
@@ -56,8 +56,8 @@ function collectorGroup(devices: string): v1.Widget {
 
 function ingestGroup(devices: string): v1.Widget {
   return group('Ingest', [
-    timeseries('Requests by outcome', 'sum:hometemp.ingest.requests{*} by {outcome}.as_count()', 'bars'),
-    timeseries('Rejected readings by reason', `sum:hometemp.ingest.readings{${allOf(devices, 'outcome:rejected')}} by {reason}.as_count()`, 'bars'),
+    timeseries('Requests by outcome', 'sum:hometemp.ingest.requests{*} by {outcome}', 'bars'),
+    timeseries('Rejected readings by reason', `sum:hometemp.ingest.readings{${allOf(devices, 'outcome:rejected')}} by {reason}`, 'bars'),
     timeseries('Lag from reading to receipt (s, p95) by device', `p95:hometemp.ingest.lag{${devices}} by {device}`),
   ]);
 }

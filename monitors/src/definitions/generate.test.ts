@@ -47,7 +47,7 @@ describe('generateMonitors', () => {
     const monitor = byKey('sensor-silent');
 
     expect(monitor.query).toBe(
-      'sum(last_1h):count:hometemp.temperature{device IN (pi-living,pi-bedroom,pi-attic)} by {device,sensor,room}.as_count() <= 0',
+      'sum(last_1h):count:hometemp.temperature{device IN (pi-living,pi-bedroom,pi-attic)} by {device,sensor,room} < 0',
     );
     expect(monitor.options).toEqual({
       thresholds: { critical: 0 },
@@ -65,9 +65,30 @@ describe('generateMonitors', () => {
     );
   });
 
+  it('alerts on silence through no-data only', () => {
+    for (const key of ['pi-silent', 'sensor-silent']) {
+      const monitor = byKey(key);
+      expect(monitor.query.endsWith(' < 0')).toBe(true);
+      expect(monitor.options.notifyNoData).toBe(true);
+      expect(monitor.message).not.toContain('{{#is_alert}}');
+      expect(monitor.message).toContain('{{#is_no_data}}');
+    }
+  });
+
+  it('counts distributions without as_count', () => {
+    expect(byKey('collector-read-failures').query).toBe(
+      'sum(last_1h):sum:hometemp.heartbeat.sensor_status{device IN (pi-living,pi-bedroom,pi-attic) AND status:read_failed} by {device,sensor,room} >= 3',
+    );
+    expect(byKey('ingest-rejections').query).toBe(
+      'sum(last_1h):sum:hometemp.ingest.readings{device IN (pi-living,pi-bedroom,pi-attic) AND outcome:rejected} by {device} >= 8',
+    );
+    expect(byKey('ingest-errors').query).toBe('sum(last_15m):sum:hometemp.ingest.requests{outcome:unavailable} >= 5');
+    expect(byKey('ingest-lambda-throttles').query).toBe('sum(last_15m):sum:aws.lambda.throttles{functionname:hometemp-ingest}.as_count() >= 10');
+  });
+
   it('watches heartbeats for a silent Pi', () => {
     expect(byKey('pi-silent').query).toBe(
-      'sum(last_1h):sum:hometemp.heartbeat.runs{device IN (pi-living,pi-bedroom,pi-attic)} by {device}.as_count() <= 0',
+      'sum(last_1h):sum:hometemp.heartbeat.runs{device IN (pi-living,pi-bedroom,pi-attic)} by {device} < 0',
     );
   });
 
@@ -121,7 +142,7 @@ describe('generateMonitors', () => {
 
   it('uses the Lambda and APM metric names', () => {
     expect(byKey('ingest-lambda-errors').query).toBe(
-      'sum(last_15m):sum:aws.lambda.enhanced.errors{functionname:hometemp-ingest}.as_count() >= 5',
+      'sum(last_15m):sum:aws.lambda.enhanced.errors{functionname:hometemp-ingest} >= 5',
     );
     expect(byKey('ingest-lambda-throttles').options.evaluationDelay).toBe(900);
     expect(byKey('frontend-error-rate').query).toBe(
@@ -140,7 +161,7 @@ describe('generateMonitors', () => {
     const failing = cabin.find((monitor) => monitor.key === 'collector-runs-failing')!;
 
     expect(hot.query).toBe('min(last_45m):avg:hometemp.temperature{room:living_room AND device IN (cabin-pi)} by {sensor} >= 29');
-    expect(failing.query).toBe('sum(last_1h):sum:hometemp.heartbeat.runs{device IN (cabin-pi) AND outcome:failed} by {device}.as_count() >= 3');
+    expect(failing.query).toBe('sum(last_1h):sum:hometemp.heartbeat.runs{device IN (cabin-pi) AND outcome:failed} by {device} >= 3');
   });
 
   it('sizes spool thresholds by sensor count', () => {
@@ -169,7 +190,7 @@ describe('generateMonitors', () => {
     const deployed = generateMonitors({ ...site, deployment: { ingestFunctionName: 'cabin-ingest', frontendService: 'cabin-frontend', env: 'prod' } });
     const query = (key: string) => deployed.find((monitor) => monitor.key === key)!.query;
 
-    expect(query('ingest-lambda-errors')).toBe('sum(last_15m):sum:aws.lambda.enhanced.errors{functionname:cabin-ingest}.as_count() >= 5');
+    expect(query('ingest-lambda-errors')).toBe('sum(last_15m):sum:aws.lambda.enhanced.errors{functionname:cabin-ingest} >= 5');
     expect(query('frontend-latency')).toBe('avg(last_15m):p95:trace.hono.request{service:cabin-frontend AND env:prod} >= 2');
   });
 

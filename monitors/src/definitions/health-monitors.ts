@@ -107,7 +107,7 @@ function collectorSpecs(site: Site): HealthSpec[] {
     {
       key: 'collector-runs-failing',
       name: 'Collector runs fail on Pi {{device.name}}',
-      query: `sum(${window}):sum:hometemp.heartbeat.runs{${allOf(devices, 'outcome:failed')}} by {device}.as_count()`,
+      query: `sum(${window}):sum:hometemp.heartbeat.runs{${allOf(devices, 'outcome:failed')}} by {device}`,
       critical: 3,
       warning: 2,
       cadence: 'collector',
@@ -129,7 +129,7 @@ function ingestSpecs(site: Site, options: GeneratorOptions): HealthSpec[] {
     {
       key: 'ingest-rejections',
       name: 'Ingest rejects readings from Pi {{device.name}}',
-      query: `sum(last_1h):sum:hometemp.ingest.readings{${allOf(devices, 'outcome:rejected')}} by {device}.as_count()`,
+      query: `sum(last_1h):sum:hometemp.ingest.readings{${allOf(devices, 'outcome:rejected')}} by {device}`,
       critical: 8,
       warning: 1,
       cadence: 'service',
@@ -144,7 +144,7 @@ function ingestSpecs(site: Site, options: GeneratorOptions): HealthSpec[] {
       name: 'Ingest cannot store readings',
       // NOTE: ingest tags this metric with route and outcome only, so it counts every ingest
       // deployment in the organization; a functionname or site tag from ingest would scope it.
-      query: 'sum(last_15m):sum:hometemp.ingest.requests{outcome:unavailable}.as_count()',
+      query: 'sum(last_15m):sum:hometemp.ingest.requests{outcome:unavailable}',
       critical: 5,
       warning: 1,
       cadence: 'service',
@@ -157,7 +157,7 @@ function ingestSpecs(site: Site, options: GeneratorOptions): HealthSpec[] {
     {
       key: 'ingest-lambda-errors',
       name: 'Ingest Lambda invocations fail',
-      query: `sum(last_15m):sum:aws.lambda.enhanced.errors{${fn}}.as_count()`,
+      query: `sum(last_15m):sum:aws.lambda.enhanced.errors{${fn}}`,
       critical: 5,
       warning: 1,
       cadence: 'service',

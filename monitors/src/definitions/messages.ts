@@ -2,7 +2,8 @@ import type { Site } from '../../../core/src/index';
 
 /** What each notification says; every text names the room, sensor or device and the value. */
 export interface MessageTexts {
-  alert: string;
+  /** Left out for a monitor that alerts through no-data only. */
+  alert?: string;
   warning?: string;
   recovery: string;
   noData?: string;
@@ -24,7 +25,10 @@ export function buildMessage(site: Site, texts: MessageTexts): string {
   const critical = slackHandle(site.slack.critical);
   const warning = slackHandle(site.slack.warning);
   const recoveryHandles = critical === warning ? critical : `${critical} ${warning}`;
-  const sections = [`{{#is_alert}}${texts.alert}\n${texts.runbook} ${critical}{{/is_alert}}`];
+  const sections: string[] = [];
+  if (texts.alert !== undefined) {
+    sections.push(`{{#is_alert}}${texts.alert}\n${texts.runbook} ${critical}{{/is_alert}}`);
+  }
   if (texts.warning !== undefined) {
     sections.push(`{{#is_warning}}${texts.warning}\n${texts.runbook} ${warning}{{/is_warning}}`);
   }

@@ -28,10 +28,12 @@ export function deviceFilter(site: Site, room?: string): string {
 }
 
 /**
- * The silent-Pi and silent-sensor monitors. Both alert through no-data: a group (a device, or a
- * sensor) that sends nothing for `SILENT_AFTER_INTERVALS` intervals goes to No Data once, is
- * not renotified, and recovers as soon as data returns. The window does not need to be full, so
- * a fresh sensor with one reading is judged on that reading.
+ * The silent-Pi and silent-sensor monitors. Both alert through no-data only: a group (a device,
+ * or a sensor) that sends nothing for `SILENT_AFTER_INTERVALS` intervals goes to No Data once, is
+ * not renotified, and recovers as soon as data returns. Datadog drops a group without points
+ * from the evaluation instead of counting it as 0, so a threshold such as `<= 0` could never
+ * fire. The threshold is `< 0` instead, which no count or sum of ones can reach, and the message
+ * has no alert section.
  */
 export function silenceMonitors(site: Site, options: GeneratorOptions): MonitorDefinition[] {
   const silentMinutes = SILENT_AFTER_INTERVALS * site.collectionIntervalMinutes;
@@ -59,9 +61,8 @@ export function silenceMonitors(site: Site, options: GeneratorOptions): MonitorD
       ...shared,
       key: 'pi-silent',
       name: `[${site.name}] Pi {{device.name}} sent no heartbeat for ${silentFor}`,
-      query: `sum(${window}):sum:hometemp.heartbeat.runs{${deviceFilter(site)}} by {device}.as_count() <= 0`,
+      query: `sum(${window}):sum:hometemp.heartbeat.runs{${deviceFilter(site)}} by {device} < 0`,
       message: buildMessage(site, {
-        alert: 'Pi {{device.name}} reported no collector runs ({{value}} runs).',
         noData: `Pi {{device.name}} has sent no heartbeat for ${silentFor}: it is off, offline or its timer stopped.`,
         recovery: 'Pi {{device.name}} is sending heartbeats again.',
         runbook: 'Check power and Wi-Fi, then `systemctl list-timers hometemp*` on the Pi.',
@@ -72,9 +73,8 @@ export function silenceMonitors(site: Site, options: GeneratorOptions): MonitorD
       ...shared,
       key: 'sensor-silent',
       name: `[${site.name}] Sensor {{sensor.name}} in {{room.name}} sent no reading for ${silentFor}`,
-      query: `sum(${window}):count:hometemp.temperature{${deviceFilter(site)}} by {device,sensor,room}.as_count() <= 0`,
+      query: `sum(${window}):count:hometemp.temperature{${deviceFilter(site)}} by {device,sensor,room} < 0`,
       message: buildMessage(site, {
-        alert: 'Sensor {{sensor.name}} in {{room.name}} (Pi {{device.name}}) sent {{value}} readings.',
         noData: `Sensor {{sensor.name}} in {{room.name}} (Pi {{device.name}}) has sent no accepted reading for ${silentFor}: it is unplugged, failing its reads, or stuck and rejected.`,
         recovery: 'Sensor {{sensor.name}} in {{room.name}} is sending readings again.',
         runbook: 'Look at `hometemp.heartbeat.sensor_status` for the reason, then at the wiring.',
