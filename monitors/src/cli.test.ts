@@ -71,6 +71,27 @@ describe('hometemp-monitors', () => {
     expect(json.dashboards.entries.map((entry: { action: string }) => entry.action)).toEqual(['unchanged']);
   });
 
+  it('plans a removed room as one dashboard line', async () => {
+    expect(await runCli(['sync', '--site', SITE, '--apply'], capture(env).context)).toBe(0);
+    const smaller = JSON.parse(readFileSync(SITE, 'utf8'));
+    smaller.rooms.splice(1, 1);
+    smaller.devices[1].sensors[0].room = 'Living room';
+    const file = join(mkdtempSync(join(tmpdir(), 'hometemp-site-')), 'site.json');
+    writeFileSync(file, JSON.stringify(smaller));
+    const run = capture(env);
+
+    expect(await runCli(['sync', '--site', file], run.context)).toBe(2);
+    const lines = run.out[0]!.split('\n');
+    const dashboard = lines.slice(lines.findIndex((line) => line.startsWith('Dashboards:')), -1);
+    expect(dashboard).toEqual([
+      'Dashboards: 0 to create, 1 to update, 0 to delete, 0 unchanged, 0 conflicts.',
+      `  ~ [home] hometemp: rooms, sensors and pipeline health (id ${[...datadog.dashboards.dashboards.keys()][0]}): update`,
+      '      widgets[group "Bedroom"]: removed',
+      '      widgets[group "Living room"].definition.widgets[timeseries "Temperature (°C) by sensor"].definition.requests.0.q: "avg:hometemp.temperature{room:living_room AND device IN (pi-living)} by {sensor}" -> "avg:hometemp.temperature{room:living_room AND device IN (pi-living,pi-bedroom)} by {sensor}"',
+      '      widgets[group "Living room"].definition.widgets[timeseries "Relative humidity (%RH) by sensor"].definition.requests.0.q: "avg:hometemp.humidity{room:living_room AND device IN (pi-living)} by {sensor}" -> "avg:hometemp.humidity{room:living_room AND device IN (pi-living,pi-bedroom)} by {sensor}"',
+    ]);
+  });
+
   it('retries a failed read without sleeping in tests', async () => {
     datadog.failNext('GET', /^\/api\/v1\/monitor$/, 503, 2);
     const run = capture(env);

@@ -8,6 +8,8 @@ export interface FieldChange {
   field: string;
   before: unknown;
   after: unknown;
+  /** `added` or `removed` for a whole dashboard widget, in place of before and after. */
+  note?: string;
 }
 
 export type PlanAction = 'create' | 'update' | 'adopt' | 'delete' | 'unchanged' | 'conflict';

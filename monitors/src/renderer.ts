@@ -48,7 +48,7 @@ function renderEntry(entry: RenderedEntry, kind: Kind, prune: boolean): string[]
 
   return [
     `${SYMBOLS[entry.action]} ${entry.name}${id}: ${label}`,
-    ...entry.changes.map((change) => `    ${change.field}: ${show(change.before)} -> ${show(change.after)}`),
+    ...entry.changes.map((change) => `    ${change.field}: ${change.note ?? `${show(change.before)} -> ${show(change.after)}`}`),
   ];
 }
 

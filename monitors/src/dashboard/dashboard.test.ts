@@ -89,9 +89,8 @@ describe('dashboard sync against a fake Datadog', () => {
 
     expect(drift.entries[0]!.action).toBe('update');
     expect(drift.entries[0]!.changes).toEqual([
-      { field: 'widgets.0.definition.title', before: 'My monitors', after: 'Monitors' },
-      { field: 'widgets.7.definition.content', before: 'hello', after: undefined },
-      { field: 'widgets.7.definition.type', before: 'note', after: undefined },
+      { field: 'widgets[note]', before: undefined, after: undefined, note: 'removed' },
+      { field: 'widgets[manage_status "Monitors"].definition.title', before: 'My monitors', after: 'Monitors' },
     ]);
   });
 
@@ -106,12 +105,54 @@ describe('dashboard sync against a fake Datadog', () => {
     const result = await applyDashboardPlan(apis, changed, { prune: false });
 
     expect(changed.entries[0]!.changes.map((change) => change.field)).toEqual([
-      'widgets.3.definition.title',
-      'widgets.3.definition.widgets.0.definition.requests.0.q',
-      'widgets.3.definition.widgets.1.definition.requests.0.q',
+      'widgets[group "Loft"].definition.title',
+      'widgets[group "Loft"].definition.widgets[timeseries "Temperature (°C) by sensor"].definition.requests.0.q',
+      'widgets[group "Loft"].definition.widgets[timeseries "Relative humidity (%RH) by sensor"].definition.requests.0.q',
     ]);
     expect(result.applied.map((item) => item.action)).toEqual(['update']);
     expect((await plan([generateDashboard(renamed)])).entries[0]!.action).toBe('unchanged');
+  });
+
+  it('shows a removed room as one group', async () => {
+    await applyDashboardPlan(apis, await plan(), { prune: false });
+    const smaller = structuredClone(site);
+    smaller.rooms.splice(1, 1);
+    smaller.devices[1]!.sensors[0]!.room = 'Living room';
+
+    const changed = await plan([generateDashboard(smaller)]);
+
+    expect(changed.entries[0]!.changes).toEqual([
+      { field: 'widgets[group "Bedroom"]', before: undefined, after: undefined, note: 'removed' },
+      {
+        field: 'widgets[group "Living room"].definition.widgets[timeseries "Temperature (°C) by sensor"].definition.requests.0.q',
+        before: 'avg:hometemp.temperature{room:living_room AND device IN (pi-living)} by {sensor}',
+        after: 'avg:hometemp.temperature{room:living_room AND device IN (pi-living,pi-bedroom)} by {sensor}',
+      },
+      {
+        field: 'widgets[group "Living room"].definition.widgets[timeseries "Relative humidity (%RH) by sensor"].definition.requests.0.q',
+        before: 'avg:hometemp.humidity{room:living_room AND device IN (pi-living)} by {sensor}',
+        after: 'avg:hometemp.humidity{room:living_room AND device IN (pi-living,pi-bedroom)} by {sensor}',
+      },
+    ]);
+  });
+
+  it('shows added widgets and a new order', async () => {
+    await applyDashboardPlan(apis, await plan(), { prune: false });
+    const reordered = structuredClone(site);
+    reordered.rooms.reverse();
+    reordered.rooms.push({ ...structuredClone(site.rooms[0]!), name: 'Kitchen' });
+    reordered.devices[0]!.sensors.push({ id: 'kitchen-dht22', type: 'dht22', room: 'Kitchen' });
+
+    const changed = await plan([generateDashboard(reordered)]);
+
+    expect(changed.entries[0]!.changes.filter((change) => change.note !== undefined || change.field === 'widgets order')).toEqual([
+      { field: 'widgets[group "Kitchen"]', before: undefined, after: undefined, note: 'added' },
+      {
+        field: 'widgets order',
+        before: ['manage_status "Monitors"', 'group "Living room"', 'group "Bedroom"', 'group "Attic"', 'query_table "Sensors: readings in the time range and latest temperature"', 'group "Collectors"', 'group "Ingest"'],
+        after: ['manage_status "Monitors"', 'group "Attic"', 'group "Bedroom"', 'group "Living room"', 'query_table "Sensors: readings in the time range and latest temperature"', 'group "Collectors"', 'group "Ingest"'],
+      },
+    ]);
   });
 
   it('reports a same-title dashboard as a conflict', async () => {

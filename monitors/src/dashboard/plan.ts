@@ -1,6 +1,8 @@
 import { v1 } from '@datadog/datadog-api-client';
 import { diffFlat, flatten } from '../resource-plan';
 import type { ResourceEntry, ResourcePlan } from '../resource-plan';
+import type { FieldChange } from '../plan';
+import { diffWidgets } from './widget-diff';
 import type { DashboardDefinition } from './definition';
 
 export type DashboardEntry = ResourceEntry<DashboardDefinition>;
@@ -24,24 +26,20 @@ export interface DashboardPlanInput {
 // Fields Datadog sets on every dashboard; they are not part of the declaration.
 const SERVER_FIELDS = ['id', 'url', 'author_handle', 'author_name', 'created_at', 'modified_at', 'is_read_only', 'restricted_roles'];
 
-// Datadog numbers every widget, nested ones included; the ids are not declared.
-function withoutWidgetIds(widgets: unknown): unknown {
-  if (!Array.isArray(widgets)) return widgets;
-  return widgets.map((widget: Record<string, unknown>) => {
-    const { id: _id, definition, ...rest } = widget;
-    const inner = definition as Record<string, unknown> | undefined;
-    const nested = inner?.widgets === undefined ? inner : { ...inner, widgets: withoutWidgetIds(inner.widgets) };
-    return { ...rest, definition: nested };
-  });
-}
+/**
+ * Lists the differences between a dashboard in Datadog and the declared one in Datadog's wire
+ * names: top-level fields by path (`description`), widgets by type and title.
+ */
+export function diffDashboard(remote: v1.Dashboard, declared: v1.Dashboard): FieldChange[] {
+  const wire = (dashboard: v1.Dashboard) => {
+    const serialized = v1.ObjectSerializer.serialize(dashboard, 'Dashboard', '') as Record<string, unknown>;
+    for (const field of SERVER_FIELDS) delete serialized[field];
+    return serialized;
+  };
+  const { widgets: remoteWidgets, ...remoteFields } = wire(remote);
+  const { widgets: declaredWidgets, ...declaredFields } = wire(declared);
 
-/** Flattens a dashboard to its declared fields in Datadog's wire names (`widgets.0.definition.title`). */
-export function comparableDashboard(dashboard: v1.Dashboard): Record<string, unknown> {
-  const wire = v1.ObjectSerializer.serialize(dashboard, 'Dashboard', '') as Record<string, unknown>;
-  for (const field of SERVER_FIELDS) delete wire[field];
-  wire.widgets = withoutWidgetIds(wire.widgets);
-
-  return flatten(wire);
+  return [...diffFlat(flatten(remoteFields), flatten(declaredFields)), ...diffWidgets('widgets', remoteWidgets, declaredWidgets)];
 }
 
 /** Compares the declared dashboards with this site's and decides what each one needs. */
@@ -53,7 +51,7 @@ export function planDashboards(input: DashboardPlanInput): DashboardPlan {
     const base = { key: definition.key, name: definition.dashboard.title, body: definition };
     const remote = byKey.get(definition.key);
     if (remote) {
-      const changes = diffFlat(comparableDashboard(remote), comparableDashboard(definition.dashboard));
+      const changes = diffDashboard(remote, definition.dashboard);
       entries.push({ ...base, id: remote.id, action: changes.length > 0 ? 'update' : 'unchanged', changes });
       continue;
     }
