@@ -69,6 +69,16 @@ describe('hometemp-monitors', () => {
     expect(json.entries.every((entry: { action: string }) => entry.action === 'unchanged')).toBe(true);
     expect(json.downtimes.entries.map((entry: { action: string }) => entry.action)).toEqual(['unchanged', 'unchanged']);
     expect(json.dashboards.entries.map((entry: { action: string }) => entry.action)).toEqual(['unchanged']);
+    const hot = json.entries.find((entry: { key: string }) => entry.key === 'room-attic-too-hot');
+    expect(hot.desired.query).toBe('min(last_45m):avg:hometemp.temperature{room:attic AND device IN (pi-attic)} by {sensor} >= 40');
+    expect(hot.desired.message.split('\n')[0]).toBe(
+      '{{#is_alert}}Attic is at or above the critical 40 °C on sensor {{sensor.name}}; the lowest recent reading was {{value}} °C.',
+    );
+    expect(hot.desired.options.thresholds).toEqual({ critical: 40, warning: 35, critical_recovery: 39, warning_recovery: 34 });
+    expect(hot.desired.options.notify_no_data).toBe(false);
+    expect(json.downtimes.entries[0].desired.monitor_identifier).toEqual({ monitor_tags: ['managed-by:hometemp', 'site:home'] });
+    expect(json.dashboards.entries[0].desired.layout_type).toBe('ordered');
+    expect(json.dashboards.entries[0].desired.widgets[0].definition.title).toBe('Monitors');
   });
 
   it('plans a removed room as one dashboard line', async () => {

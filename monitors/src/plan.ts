@@ -56,6 +56,11 @@ export function ownerKey(tags: string[] | undefined): string | undefined {
 
 type Comparable = Record<string, unknown>;
 
+/** Converts a client field name to Datadog's wire name (`criticalRecovery` to `critical_recovery`). */
+export function toWireName(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
 /**
  * Flattens a monitor to the fields hometemp manages, with Datadog's defaults filled in and
  * null treated as absent, so a field Datadog omits or fills compares equal to what was sent.
@@ -71,14 +76,14 @@ function comparable(monitor: v1.Monitor | MonitorDefinition, declared: MonitorDe
     tags: [...(monitor.tags ?? [])].sort(),
     priority: monitor.priority ?? undefined,
   };
-  for (const key of THRESHOLDS) fields[`options.thresholds.${key}`] = thresholds[key] ?? undefined;
+  for (const key of THRESHOLDS) fields[`options.thresholds.${toWireName(key)}`] = thresholds[key] ?? undefined;
   for (const key of MANAGED_OPTIONS) {
     const declaredHasIt = (declared.options as unknown as Record<string, unknown>)[key] !== undefined;
     const fallback = (OPTION_DEFAULTS as Record<string, unknown>)[key];
     // A no-data timeframe means nothing while no-data is off, and Datadog drops it then.
     if (key === 'noDataTimeframe' && !options.notifyNoData) continue;
     if (!declaredHasIt && fallback === undefined) continue;
-    fields[`options.${key}`] = options[key] ?? fallback;
+    fields[`options.${toWireName(key)}`] = options[key] ?? fallback;
   }
 
   return fields;

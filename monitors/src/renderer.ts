@@ -1,4 +1,6 @@
+import { v1 } from '@datadog/datadog-api-client';
 import type { CheckProblem } from './checks';
+import { toWireName } from './plan';
 import type { FieldChange, PlanEntry } from './plan';
 import type { SiteApplyResult, SiteConflict, SitePlan } from './site-sync';
 import type { SlackResult } from './slack';
@@ -74,20 +76,43 @@ export function renderPlan(plan: SitePlan, prune: boolean): string {
   return lines.join('\n');
 }
 
+/**
+ * Renders the plan as JSON. Every declared entry carries `desired`, the full definition sync
+ * would send, in Datadog's wire names.
+ */
 export function renderPlanJson(plan: SitePlan, prune: boolean): string {
-  const strip = (entries: (RenderedEntry & { body?: unknown; definition?: unknown })[]) =>
-    entries.map(({ body: _body, definition: _definition, ...entry }) => entry);
+  const monitors = plan.monitors.entries.map(({ definition, ...entry }) => ({
+    ...entry,
+    ...(definition === undefined ? {} : { desired: v1.ObjectSerializer.serialize(definition, 'Monitor', '') }),
+  }));
+  const downtimes = plan.downtimes.entries.map(({ body, ...entry }) => ({
+    ...entry,
+    ...(body === undefined ? {} : { desired: wireKeys(body.attributes) }),
+  }));
+  const dashboards = plan.dashboards.entries.map(({ body, ...entry }) => ({
+    ...entry,
+    ...(body === undefined ? {} : { desired: v1.ObjectSerializer.serialize(body.dashboard, 'Dashboard', '') }),
+  }));
 
   return JSON.stringify(
     {
       prune,
-      entries: strip(plan.monitors.entries),
-      downtimes: { entries: strip(plan.downtimes.entries), expired: plan.downtimes.expired },
-      dashboards: { entries: strip(plan.dashboards.entries) },
+      entries: monitors,
+      downtimes: { entries: downtimes, expired: plan.downtimes.expired },
+      dashboards: { entries: dashboards },
     },
     null,
     2,
   );
+}
+
+// Downtime attributes have no serializer for their schedule union, so their keys are converted
+// here; Dates become ISO strings through JSON.stringify.
+function wireKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(wireKeys);
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [toWireName(key), wireKeys(item)]));
 }
 
 function conflictReason(conflict: SiteConflict): string {

@@ -70,8 +70,8 @@ describe('sync against a fake Datadog', () => {
       ['message', expect.stringContaining('critical 40 °C'), expect.stringContaining('critical 41 °C')],
       ['options.thresholds.critical', 40, 41],
       ['options.thresholds.warning', 35, 36],
-      ['options.thresholds.criticalRecovery', 39, 40],
-      ['options.thresholds.warningRecovery', 34, 35],
+      ['options.thresholds.critical_recovery', 39, 40],
+      ['options.thresholds.warning_recovery', 34, 35],
     ]);
   });
 
