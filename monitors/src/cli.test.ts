@@ -361,5 +361,9 @@ describe('hometemp-monitors', () => {
 
     expect(await runCli(['notify-test', '--site', SITE], run.context)).toBe(0);
     expect(slack.received).toEqual([{ text: 'hometemp test message for *home*: monitors will post here after every applied change.' }]);
+    expect(run.out).toEqual([
+      'Slack: 1 message(s) sent.',
+      "Alerts do not use this webhook: they reach Slack through @slack-hometemp-critical and @slack-hometemp-warning, which work only once Datadog's Slack integration is installed and lists #hometemp-critical and #hometemp-warning.",
+    ]);
   });
 });

@@ -107,7 +107,7 @@ export function renderPlanJson(plan: SitePlan, prune: boolean): string {
 }
 
 // Downtime attributes have no serializer for their schedule union, so their keys are converted
-// here; Dates become ISO strings through JSON.stringify.
+// here. JSON.stringify turns their Dates into ISO strings.
 function wireKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(wireKeys);
   if (value === null || typeof value !== 'object' || value instanceof Date) return value;
@@ -208,5 +208,14 @@ export function renderSlackResult(result: SlackResult): string {
 
 export const SLACK_TEST_TEXT = (siteName: string) =>
   `hometemp test message for *${siteName}*: monitors will post here after every applied change.`;
+
+/** Reminds, after a test message, that alerts take another path than the change summaries. */
+export function alertRoutingReminder(channels: { critical: string; warning: string }): string {
+  const names = [...new Set([channels.critical, channels.warning])];
+  const handles = names.map((name) => `@slack-${name}`).join(' and ');
+  const listed = names.map((name) => `#${name}`).join(' and ');
+
+  return `Alerts do not use this webhook: they reach Slack through ${handles}, which work only once Datadog's Slack integration is installed and lists ${listed}.`;
+}
 
 export const MISSING_WEBHOOK = 'SLACK_WEBHOOK_URL is not set; set it to the incoming webhook URL of the Slack channel for change summaries.';

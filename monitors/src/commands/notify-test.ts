@@ -1,10 +1,13 @@
 import { loadSlackWebhook } from '../config';
-import { MISSING_WEBHOOK, renderSlackResult, SLACK_TEST_TEXT } from '../renderer';
+import { alertRoutingReminder, MISSING_WEBHOOK, renderSlackResult, SLACK_TEST_TEXT } from '../renderer';
 import { postToSlack } from '../slack';
 import { EXIT, loadSiteFile } from '../utils';
 import type { CommandContext } from './context';
 
-/** `notify-test`: posts one test message to `SLACK_WEBHOOK_URL`. */
+/**
+ * `notify-test`: posts one test message to `SLACK_WEBHOOK_URL`, then names the `@slack-…`
+ * handles that alerts use instead.
+ */
 export async function runNotifyTest(options: { site: string }, context: CommandContext): Promise<number> {
   const site = loadSiteFile(options.site);
   const url = loadSlackWebhook(context.env);
@@ -19,5 +22,6 @@ export async function runNotifyTest(options: { site: string }, context: CommandC
     return EXIT.failure;
   }
   context.stdout(text);
+  context.stdout(alertRoutingReminder(site.slack));
   return EXIT.ok;
 }
