@@ -1,7 +1,7 @@
 import type { Site } from '../../core/src/index';
 import type { DatadogApis } from './api';
 import { generateDashboard } from './dashboard/definition';
-import { applyDashboardPlan, checkDashboardPrune, fetchDashboardPlan } from './dashboard/sync';
+import { applyDashboardPlan, fetchDashboardPlan } from './dashboard/sync';
 import type { DashboardPlan } from './dashboard/plan';
 import { generateMonitors } from './definitions/generate';
 import type { MonitorDefinition } from './definitions/types';
@@ -11,7 +11,7 @@ import type { DowntimePlan } from './downtimes/plan';
 import { hasChanges } from './plan';
 import type { MonitorPlan, PlanAction } from './plan';
 import { resourceHasChanges } from './resource-plan';
-import { applyPlan, checkMonitorPrune, fetchPlan, ValidationRejectedError } from './sync';
+import { applyPlan, checkPrune, fetchPlan, ValidationRejectedError } from './sync';
 import type { ApplyResult } from './sync';
 
 /** Everything sync plans for one site. */
@@ -91,9 +91,9 @@ function notAttempted(entries: { action: string; key: string; name: string; id?:
  * @throws ValidationRejectedError or UnsafePruneError before any write.
  */
 export async function applySitePlan(apis: DatadogApis, plan: SitePlan, options: { prune: boolean }): Promise<SiteApplyResult> {
-  checkMonitorPrune(plan.monitors, options.prune);
+  checkPrune(plan.monitors, options.prune, 'monitors');
   checkDowntimePrune(plan.downtimes, options.prune, plan.declaredDowntimes);
-  checkDashboardPrune(plan.dashboards, options.prune);
+  checkPrune(plan.dashboards, options.prune, 'dashboards');
   if (plan.monitors.rejections.length > 0) throw new ValidationRejectedError(plan.monitors.rejections);
 
   const monitors = await applyPlan(apis, plan.monitors, options);

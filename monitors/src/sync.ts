@@ -189,15 +189,19 @@ export async function applyInOrder<T extends { action: PlanAction; key: string; 
 }
 
 /**
- * Rejects a prune that would delete every managed monitor, such as after a generator bug that
- * declares none.
+ * Rejects a prune that would delete every managed monitor or dashboard, such as after a
+ * generator bug that declares none.
  * @throws UnsafePruneError
  */
-export function checkMonitorPrune(plan: MonitorPlan, prune: boolean): void {
+export function checkPrune(
+  plan: { entries: { action: string }[]; managedCount: number },
+  prune: boolean,
+  kind: 'monitors' | 'dashboards',
+): void {
   const deletes = prune ? plan.entries.filter((entry) => entry.action === 'delete').length : 0;
   if (deletes > 0 && deletes >= plan.managedCount) {
     throw new UnsafePruneError(
-      `prune rejected: it would delete all ${plan.managedCount} managed monitors. If that is intended, delete them in Datadog by hand.`,
+      `prune rejected: it would delete all ${plan.managedCount} managed ${kind}. If that is intended, delete them in Datadog by hand.`,
     );
   }
 }
@@ -212,7 +216,7 @@ export function checkMonitorPrune(plan: MonitorPlan, prune: boolean): void {
 export async function applyPlan(apis: DatadogApis, plan: MonitorPlan, options: { prune: boolean }): Promise<ApplyResult> {
   const writes = plan.entries.filter((entry) => ['create', 'update', 'adopt'].includes(entry.action));
   const deletes = options.prune ? plan.entries.filter((entry) => entry.action === 'delete') : [];
-  checkMonitorPrune(plan, options.prune);
+  checkPrune(plan, options.prune, 'monitors');
   if (plan.rejections.length > 0) throw new ValidationRejectedError(plan.rejections);
 
   return applyInOrder([...writes, ...deletes], (entry) => applyEntry(apis, entry));

@@ -1,7 +1,7 @@
 import type { v1 } from '@datadog/datadog-api-client';
 import type { DatadogApis } from '../api';
 import { ownedKey } from '../ownership';
-import { applyInOrder, UnsafePruneError } from '../sync';
+import { applyInOrder, checkPrune } from '../sync';
 import type { ApplyResult } from '../sync';
 import type { DashboardDefinition } from './definition';
 import { planDashboards } from './plan';
@@ -51,19 +51,6 @@ async function applyEntry(apis: DatadogApis, entry: DashboardEntry): Promise<str
 }
 
 /**
- * Rejects a prune that would delete every managed dashboard.
- * @throws UnsafePruneError
- */
-export function checkDashboardPrune(plan: DashboardPlan, prune: boolean): void {
-  const deletes = prune ? plan.entries.filter((entry) => entry.action === 'delete').length : 0;
-  if (deletes > 0 && deletes >= plan.managedCount) {
-    throw new UnsafePruneError(
-      `prune rejected: it would delete all ${plan.managedCount} managed dashboards. If that is intended, delete them in Datadog by hand.`,
-    );
-  }
-}
-
-/**
  * Creates, updates or adopts the planned dashboards. With `prune`, it also deletes managed ones
  * that are no longer declared, unless that would delete every managed dashboard.
  * @throws UnsafePruneError before any write.
@@ -71,7 +58,7 @@ export function checkDashboardPrune(plan: DashboardPlan, prune: boolean): void {
 export async function applyDashboardPlan(apis: DatadogApis, plan: DashboardPlan, options: { prune: boolean }): Promise<ApplyResult> {
   const writes = plan.entries.filter((entry) => ['create', 'update', 'adopt'].includes(entry.action));
   const deletes = options.prune ? plan.entries.filter((entry) => entry.action === 'delete') : [];
-  checkDashboardPrune(plan, options.prune);
+  checkPrune(plan, options.prune, 'dashboards');
 
   return applyInOrder([...writes, ...deletes], (entry) => applyEntry(apis, entry));
 }
