@@ -1,7 +1,6 @@
 // Measures how fast a 7-day chart of about 2,000 readings is served and drawn.
 // Run: npx tsx bench/frontend-charts.ts (starts dynalite and Chromium on loopback only).
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { serve } from '@hono/node-server';
 import { type Reading, createLogger, readingSchema } from '../core/src/index';
 import { startTestStore } from '../core/src/testing/dynalite';
@@ -53,10 +52,7 @@ async function main() {
   for (let start = 0; start < week.length; start += 100) {
     await harness.store.putReadings(week.slice(start, start + 100));
   }
-  const silent = createLogger({
-    service: 'frontend',
-    destination: new Writable({ write: (_chunk, _encoding, done) => done() }),
-  });
+  const silent = createLogger({ service: 'frontend', level: 'silent' });
   const app = createApp({ store: harness.store, logger: silent, now: () => NOW });
   const path = `/api/sensors/pi-bench/dht22/readings?from=${range.from.toISOString()}&to=${NOW.toISOString()}&maxPoints=600`;
   const body = await (await app.request(path)).text();

@@ -2,7 +2,6 @@
 // simulated sensor's last four days are in DynamoDB, as a user of `npm start` waits for it.
 import '../local/src/datadog-env';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { startLocalStack } from '../local/src/stack';
 
 const DAY_MS = 86_400_000;
@@ -29,8 +28,7 @@ async function main() {
     recordingPath: path.resolve(__dirname, '../data/dht11-indoor-2019-09.csv'),
     backfillDays: BACKFILL_DAYS,
     intervalMs: 10_000,
-    logLevel: 'warn',
-    logDestination: new Writable({ write: (_chunk, _encoding, done) => done() }),
+    logLevel: 'silent',
   });
   const ready = performance.now();
   const sensors = [

@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Browser, Page } from 'playwright-core';
 import { createLogger, readingSchema } from '../../core/src/index';
@@ -46,10 +45,7 @@ beforeAll(async () => {
     }),
   ]);
 
-  const silent = createLogger({
-    service: 'frontend',
-    destination: new Writable({ write: (_chunk, _encoding, done) => done() }),
-  });
+  const silent = createLogger({ service: 'frontend', level: 'silent' });
   const app = createApp({ store: harness.store, logger: silent, now: () => NOW });
   server = await new Promise<ServerType>((resolve) => {
     const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>

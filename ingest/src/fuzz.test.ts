@@ -1,5 +1,4 @@
 import './testing/env';
-import { Writable } from 'node:stream';
 import { createLogger, readingId, readingSchema } from '../../core/src/index';
 import { startTestStore } from '../../core/src/testing/dynalite';
 import { type IngestHandler, createIngestHandler } from './handler';
@@ -19,10 +18,7 @@ beforeAll(async () => {
     client: harness.client,
     tableName: harness.tableName,
     config: { deviceKeys: { [FIXTURE_KEY_ID]: FIXTURE_DEVICE, 'k-attic': 'pi-attic' } },
-    logger: createLogger({
-      service: 'ingest',
-      destination: new Writable({ write: (_chunk, _encoding, done) => done() }),
-    }),
+    logger: createLogger({ service: 'ingest', level: 'silent' }),
     now: () => NOW,
   });
 });

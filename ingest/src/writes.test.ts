@@ -1,5 +1,4 @@
 import './testing/env';
-import { Writable } from 'node:stream';
 import {
   type Aggregate,
   ReadingStore,
@@ -20,7 +19,7 @@ import {
 
 const NOW = new Date('2026-01-31T12:00:00.000Z');
 const TABLE = 'ingest-writes';
-const silent = createLogger({ service: 'ingest', destination: new Writable({ write: (_c, _e, done) => done() }) });
+const silent = createLogger({ service: 'ingest', level: 'silent' });
 
 let dynamo: LocalDynamo;
 let faulty: FaultyDynamo;

@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createLogger } from '../../core/src/index';
 import { createApiGateway } from './api-gateway';
@@ -11,7 +10,7 @@ let server: Server;
 let url: string;
 
 beforeAll(async () => {
-  const logger = createLogger({ service: 'local', destination: new Writable({ write: (_c, _e, done) => done() }) });
+  const logger = createLogger({ service: 'local', level: 'silent' });
   server = createApiGateway({
     devices: [device],
     logger,
