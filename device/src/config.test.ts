@@ -1,3 +1,4 @@
+import { ConfigError } from '../../core/src/errors';
 import { parseConfig } from './config';
 
 const baseConfig = {
@@ -51,6 +52,19 @@ describe('parseConfig endpoint', () => {
     ['https://abc.execute-api.eu-west-1.amazonaws.com/prod'],
   ])('accepts %s', (endpoint) => {
     expect(parse({ ...baseConfig, endpoint }).endpoint).toBe(endpoint);
+  });
+
+  it.each([['not a url'], ['https://'], ['http://[::1'], ['ftp://abc.example/prod']])(
+    'rejects %s as not an http(s) URL',
+    (endpoint) => {
+      expect(() => parse({ ...baseConfig, endpoint })).toThrow(
+        'collector.json is invalid:\n  endpoint: must be an http(s) URL such as https://abc.execute-api.eu-west-1.amazonaws.com/prod',
+      );
+    },
+  );
+
+  it('reports an unparsable endpoint as a ConfigError', () => {
+    expect(() => parse({ ...baseConfig, endpoint: 'not a url' })).toThrow(ConfigError);
   });
 
   it('rejects http to another host', () => {

@@ -54,6 +54,9 @@ const configSchema = z
     endpoint: z
       .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://abc.execute-api.eu-west-1.amazonaws.com/prod' })
       .superRefine((endpoint, context) => {
+        // zod runs this refinement even when the URL check above failed, and that check has
+        // already reported a string that does not parse.
+        if (!URL.canParse(endpoint)) return;
         const problem = findEndpointProblem(new URL(endpoint));
         if (problem) context.addIssue({ code: 'custom', message: problem });
       }),
