@@ -11,14 +11,14 @@ let url: string;
 
 beforeAll(async () => {
   const logger = createLogger({ service: 'local', level: 'silent' });
-  server = createApiGateway({
+  ({ server } = createApiGateway({
     devices: [device],
     logger,
     handler: async (event) => {
       received.push(event);
       return { statusCode: 201, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' };
     },
-  });
+  }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });

@@ -13,6 +13,12 @@ export type ProxyHandler = (
 // API Gateway's own payload limit; ingest applies its smaller limit itself.
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
+export interface ApiGateway {
+  server: Server;
+  /** Resolves once no request is being handled, so DynamoDB can be stopped after it. */
+  idle(): Promise<void>;
+}
+
 /**
  * Creates a local stand-in for the REST API in front of ingest: it checks `x-api-key` against
  * the devices list as a usage plan does (403 `Forbidden` otherwise), builds the proxy event and
@@ -22,15 +28,26 @@ export function createApiGateway(options: {
   devices: LocalDevice[];
   handler: ProxyHandler;
   logger: Logger;
-}): Server {
+}): ApiGateway {
   const byKey = new Map(options.devices.map((device) => [device.apiKey, device]));
+  const inFlight = new Set<Promise<void>>();
 
-  return createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      options.logger.error({ error }, 'local API gateway failed to answer a request');
-      if (!response.headersSent) send(response, 500, { message: 'Internal server error' });
-    });
+  const server = createServer((request, response) => {
+    const handled = handle(request, response)
+      .catch((error: unknown) => {
+        options.logger.error({ error }, 'local API gateway failed to answer a request');
+        if (!response.headersSent) send(response, 500, { message: 'Internal server error' });
+      })
+      .finally(() => inFlight.delete(handled));
+    inFlight.add(handled);
   });
+
+  return {
+    server,
+    idle: async () => {
+      while (inFlight.size > 0) await Promise.all(inFlight);
+    },
+  };
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
     const device = byKey.get(String(request.headers['x-api-key'] ?? ''));

@@ -48,6 +48,21 @@ describe('loadOrCreateDevices', () => {
     );
   });
 
+  it('rejects an object in place of the list', async () => {
+    const dataDir = dataDirWith('{}');
+
+    await expect(loadOrCreateDevices(dataDir)).rejects.toThrow(
+      '\n  the list must be a JSON array of devices, each {"deviceId", "apiKey", "apiKeyId"}',
+    );
+  });
+
+  it('reads a file saved with a byte order mark', async () => {
+    const devices = [{ deviceId: 'pi-living', apiKey: KEY_A, apiKeyId: 'local-pi-living' }];
+    const dataDir = dataDirWith(`\uFEFF${JSON.stringify(devices)}`);
+
+    await expect(loadOrCreateDevices(dataDir)).resolves.toEqual(devices);
+  });
+
   it('rejects a key used twice', async () => {
     const devices = [
       { deviceId: 'pi-living', apiKey: KEY_A, apiKeyId: 'local-pi-living' },

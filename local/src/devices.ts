@@ -19,6 +19,7 @@ const devicesSchema = z
       apiKey: z.string().min(20, { message: 'must be at least 20 characters' }),
       apiKeyId: z.string().min(1),
     }),
+    { message: 'must be a JSON array of devices, each {"deviceId", "apiKey", "apiKeyId"}' },
   )
   .min(1, { message: 'must list at least one device' })
   .superRefine((devices, context) => {
@@ -75,7 +76,8 @@ export async function loadOrCreateDevices(dataDir: string): Promise<LocalDevice[
 
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // An editor may have saved the file with a UTF-8 byte order mark, which JSON.parse rejects.
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new ConfigError(
       `${file} is not valid JSON (${(error as Error).message}); fix it, or delete it and the next start writes a new one`,

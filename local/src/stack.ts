@@ -88,8 +88,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       logger: loggerOf('ingest'),
     }) as ProxyHandler;
     const gateway = createApiGateway({ devices, handler, logger });
-    const apiPort = await listen(gateway, options.apiPort, options.host);
-    stops.push(() => close(gateway));
+    const apiPort = await listen(gateway.server, options.apiPort, options.host);
+    stops.push(async () => {
+      // A request the collectors gave up on is still being handled by ingest: let it finish
+      // before DynamoDB goes away.
+      await close(gateway.server);
+      await gateway.idle();
+    });
     const apiUrl = httpUrl(options.host, apiPort);
 
     const app = createApp({ store, logger: loggerOf('frontend') });

@@ -22,7 +22,13 @@ export async function startDynalite(options: { path?: string } = {}): Promise<Lo
 
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // The SDK keeps idle connections open; without closing them, close() waits for their
+    // keep-alive timeout (5 s by default).
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
