@@ -46,17 +46,17 @@ describe('room', () => {
     [
       'bidi override',
       '\u202eKitchen',
-      'must not contain invisible format characters such as bidi overrides or zero-width spaces, but has U+202E at position 1',
+      'must not contain invisible characters such as bidi overrides, zero-width spaces or Hangul fillers, but has U+202E at position 1',
     ],
     [
       'zero-width space',
       'Kit\u200bchen',
-      'must not contain invisible format characters such as bidi overrides or zero-width spaces, but has U+200B at position 4',
+      'must not contain invisible characters such as bidi overrides, zero-width spaces or Hangul fillers, but has U+200B at position 4',
     ],
     [
       'bidi isolate',
       'Hall\u2066',
-      'must not contain invisible format characters such as bidi overrides or zero-width spaces, but has U+2066 at position 5',
+      'must not contain invisible characters such as bidi overrides, zero-width spaces or Hangul fillers, but has U+2066 at position 5',
     ],
     [
       'line separator',
@@ -84,9 +84,20 @@ describe('room', () => {
       {
         path: 'room',
         message:
-          'must not contain invisible format characters such as bidi overrides or zero-width spaces, but has U+202E at position 1',
+          'must not contain invisible characters such as bidi overrides, zero-width spaces or Hangul fillers, but has U+202E at position 1',
       },
     ]);
+  });
+
+  it.each([
+    ['a Hangul filler', '\u3164', 'must not contain invisible characters such as bidi overrides, zero-width spaces or Hangul fillers, but has U+3164 at position 1'],
+    ['a combining grapheme joiner', 'Kit\u034fchen', 'must not contain invisible characters such as bidi overrides, zero-width spaces or Hangul fillers, but has U+034F at position 4'],
+    ['a private-use character', 'Kit\ue000chen', 'must contain only assigned characters, but has the private-use or noncharacter U+E000 at position 4'],
+    ['a noncharacter', 'Kit\uffffchen', 'must contain only assigned characters, but has the private-use or noncharacter U+FFFF at position 4'],
+    ['a braille blank alone', '\u2800', 'must contain at least one letter or digit'],
+    ['a variation selector alone', '\ufe0f', 'must contain at least one letter or digit'],
+  ])('rejects a room of %s', (_case, room, message) => {
+    expect(roomProblems(room)).toEqual([{ path: 'room', message }]);
   });
 
   it('counts positions in code points', () => {

@@ -14,9 +14,11 @@ export const idSchema = z
 /**
  * Builds a schema of one line of printable text, trimmed, of 1 to `max` characters. Such text
  * ends up in HTML, CSV and metric tags, so it rejects characters that change how the text around
- * them is shown. These are control characters, format characters (`\p{Cf}`: bidi overrides and
- * isolates, zero-width characters, and so also the joiner inside emoji sequences), line and
- * paragraph separators, and lone surrogates, which make the string invalid UTF-16.
+ * them is shown. These are control characters, format and other default-ignorable characters
+ * (bidi overrides and isolates, zero-width characters, Hangul fillers, and so also the joiner
+ * inside emoji sequences, but not the variation selectors of emoji), line and paragraph separators, private-use
+ * characters and noncharacters, and lone surrogates, which make the string invalid UTF-16. It
+ * must also contain a letter or digit, so it never shows as blank.
  */
 export function printableTextSchema(max: number) {
   return z
@@ -33,13 +35,19 @@ export function printableTextSchema(max: number) {
 /** A room name, as readings and heartbeats carry it: printable text of 1-64 characters. */
 export const roomSchema = printableTextSchema(64);
 
-// With the `u` flag, a lone surrogate is matched as one code point of category Cs.
-const UNPRINTABLE = /[\p{Cs}\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+// With the `u` flag, a lone surrogate is matched as one code point of category Cs. Variation
+// selectors are default-ignorable too but pass: they pick the emoji form, as in 🌡️.
+const UNPRINTABLE =
+  /(?![\uFE00-\uFE0F\u{E0100}-\u{E01EF}])[\p{Cs}\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\p{Co}\p{Noncharacter_Code_Point}]/u;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
 /** Describes the first character that {@link printableTextSchema} rejects, with its code point. */
 function findUnprintable(text: string): string | undefined {
   const match = UNPRINTABLE.exec(text);
-  if (!match) return undefined;
+  if (!match) {
+    // Blank-looking text such as U+2800 (braille blank) alone would show as an empty title.
+    return LETTER_OR_DIGIT.test(text) ? undefined : 'must contain at least one letter or digit';
+  }
 
   const char = match[0];
   const codePoint = `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
@@ -51,10 +59,13 @@ function findUnprintable(text: string): string | undefined {
   if (/\p{Cc}/u.test(char)) {
     return `must not contain control characters, but has ${codePoint} ${where}`;
   }
-  if (/\p{Cf}/u.test(char)) {
-    return `must not contain invisible format characters such as bidi overrides or zero-width spaces, but has ${codePoint} ${where}`;
+  if (/[\p{Zl}\p{Zp}]/u.test(char)) {
+    return `must be one line, but has the line or paragraph separator ${codePoint} ${where}`;
   }
-  return `must be one line, but has the line or paragraph separator ${codePoint} ${where}`;
+  if (/[\p{Co}\p{Noncharacter_Code_Point}]/u.test(char)) {
+    return `must contain only assigned characters, but has the private-use or noncharacter ${codePoint} ${where}`;
+  }
+  return `must not contain invisible characters such as bidi overrides, zero-width spaces or Hangul fillers, but has ${codePoint} ${where}`;
 }
 
 // DHT22, the finer of the two supported sensors, resolves 0.1 °C and 0.1 %RH.

@@ -209,7 +209,7 @@ describe('siteSchema', () => {
 
   it.each([
     ['Attic {{#is_alert}} @slack-general', 'must not contain "{{", "}}" or "@", which Datadog reads as template variables and notifications'],
-    ['Attic\u202e', 'must not contain invisible format characters such as bidi overrides or zero-width spaces, but has U+202E at position 6'],
+    ['Attic\u202e', 'must not contain invisible characters such as bidi overrides, zero-width spaces or Hangul fillers, but has U+202E at position 6'],
   ])('rejects the room name %j', (name, message) => {
     const input = example();
     input.rooms[2].name = name;

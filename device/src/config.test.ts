@@ -25,7 +25,7 @@ describe('parseConfig sensors', () => {
     const config = { ...baseConfig, sensors: [{ ...baseConfig.sensors[0], room: 'Kitchen\u202E' }] };
 
     expect(() => parse(config)).toThrow(
-      'collector.json is invalid:\n  sensors.0.room: must not contain invisible format characters such as bidi overrides or zero-width spaces, but has U+202E at position 8',
+      'collector.json is invalid:\n  sensors.0.room: must not contain invisible characters such as bidi overrides, zero-width spaces or Hangul fillers, but has U+202E at position 8',
     );
   });
 

@@ -130,7 +130,7 @@ describe('POST /heartbeats', () => {
       {
         path: 'sensors.1.room',
         message:
-          'must not contain invisible format characters such as bidi overrides or zero-width spaces, but has U+202E at position 5',
+          'must not contain invisible characters such as bidi overrides, zero-width spaces or Hangul fillers, but has U+202E at position 5',
       },
     ]);
   });
