@@ -1,18 +1,20 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Reading } from '../../core/src/index';
-import { type HttpOptions, sendBatch } from './delivery';
+import { type HttpOptions, parseRetryAfter, sendBatch } from './delivery';
 import { noTracing } from './telemetry';
 
-// A server that answers every request with one fixed status, content type and body.
-let answer = { status: 200, type: 'text/html', body: '<html>dashboard</html>' };
+// A server that answers every request with one fixed status, content type, body and headers.
+let answer: { status: number; type: string; body: string; headers?: Record<string, string> } = {
+  status: 200, type: 'text/html', body: '<html>dashboard</html>',
+};
 let server: Server;
 let endpoint: string;
 beforeAll(async () => {
   server = createServer((request, response) => {
     request.resume();
     request.on('end', () => {
-      response.writeHead(answer.status, { 'content-type': answer.type });
+      response.writeHead(answer.status, { 'content-type': answer.type, ...answer.headers });
       response.end(answer.body);
     });
   });
@@ -95,5 +97,63 @@ describe('sendBatch', () => {
       rejected: [{ reading, reason: 'HTTP 400: readings.0.room: must not be empty' }],
       retry: [],
     });
+  });
+});
+
+describe('sendBatch Retry-After', () => {
+  it('stops on an overflowing Retry-After', async () => {
+    answer = { status: 503, type: 'application/json', body: '{}', headers: { 'retry-after': '99999999999999999999' } };
+    const sleeps: number[] = [];
+    const sleep = async (ms: number) => {
+      sleeps.push(ms);
+    };
+
+    const result = await sendBatch([reading], { ...options(), retries: 3, sleep });
+
+    expect(result).toEqual({
+      kind: 'failed',
+      reason: 'ingest returned HTTP 503 with Retry-After of 86400 s or more, past the run deadline; stopped after 1 try',
+    });
+    expect(sleeps).toEqual([]);
+  });
+
+  it('waits a Retry-After within the deadline', async () => {
+    answer = { status: 429, type: 'application/json', body: '{}', headers: { 'retry-after': '2' } };
+    const sleeps: number[] = [];
+    const sleep = async (ms: number) => {
+      sleeps.push(ms);
+    };
+
+    const result = await sendBatch([reading], { ...options(), retries: 1, sleep });
+
+    expect(result).toEqual({ kind: 'failed', reason: 'ingest returned HTTP 429 after 2 tries' });
+    expect(sleeps).toEqual([2000]);
+  });
+});
+
+describe('parseRetryAfter', () => {
+  const now = Date.UTC(2026, 5, 1, 12);
+
+  it.each([
+    ['3600', 3_600_000],
+    ['0', 0],
+    ['99999999999999999999', 86_400_000],
+    ['Mon, 01 Jun 2026 12:00:30 GMT', 30_000],
+    ['Mon, 01 Jun 2026 11:00:00 GMT', 0],
+    ['Fri, 31 Dec 9999 23:59:59 GMT', 86_400_000],
+  ])('reads %s as %d ms', (value, expected) => {
+    expect(parseRetryAfter(value, now)).toBe(expected);
+  });
+
+  it('caps a 400-digit delay at one day', () => {
+    expect(parseRetryAfter('9'.repeat(400), now)).toBe(86_400_000);
+  });
+
+  it.each([['soon'], ['-5'], ['1.5']])('ignores %s', (value) => {
+    expect(parseRetryAfter(value, now)).toBeUndefined();
+  });
+
+  it('ignores a missing header', () => {
+    expect(parseRetryAfter(null, now)).toBeUndefined();
   });
 });

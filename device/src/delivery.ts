@@ -34,6 +34,11 @@ export type BatchResult =
 
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
+/**
+ * Cap on a parsed Retry-After. `deadlineSeconds` is at most 600, so a capped wait still stops the
+ * run's tries, and the cap keeps any wait within what setTimeout accepts (2^31 - 1 ms).
+ */
+const RETRY_AFTER_MAX_MS = 86_400_000;
 
 // Ingest's 200 body for POST /readings; unknown fields are allowed so ingest can add some.
 const acceptedBodySchema = z.object({
@@ -119,7 +124,7 @@ async function postWithRetries(path: string, payload: unknown, options: HttpOpti
       const status = 'failed' in response ? 'an error' : `HTTP ${response.status}`;
       return {
         failed:
-          `ingest returned ${status} with Retry-After ${Math.ceil(retryAfterMs / 1000)} s, past the run ` +
+          `ingest returned ${status} with Retry-After ${describeRetryAfter(retryAfterMs)}, past the run ` +
           `deadline; stopped after ${describeTries(attempt + 1)}`,
       };
     }
@@ -131,6 +136,12 @@ async function postWithRetries(path: string, payload: unknown, options: HttpOpti
 }
 
 const describeTries = (tries: number) => (tries === 1 ? '1 try' : `${tries} tries`);
+
+function describeRetryAfter(ms: number): string {
+  const seconds = Math.ceil(ms / 1000);
+
+  return ms >= RETRY_AFTER_MAX_MS ? `of ${seconds} s or more` : `${seconds} s`;
+}
 
 async function postOnce(
   path: string,
@@ -181,13 +192,19 @@ function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
-/** Reads Retry-After as seconds or an HTTP date, in ms from now; undefined when absent or bad. */
+/**
+ * Reads Retry-After as seconds or an HTTP date, in ms from now and at most one day; undefined when
+ * absent or bad.
+ */
 export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
   if (value === null) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
+  if (/^\d+$/.test(value.trim())) return Math.min(RETRY_AFTER_MAX_MS, Number(value) * 1000);
+  // All three HTTP date formats of RFC 9110 start with the day name. Date.parse alone would also
+  // read "-5" or "1.5" as dates.
+  if (!/^[A-Za-z]{3}/.test(value.trim())) return undefined;
   const date = Date.parse(value);
 
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+  return Number.isNaN(date) ? undefined : Math.min(RETRY_AFTER_MAX_MS, Math.max(0, date - nowMs));
 }
 
 function interpretAccepted(readings: Reading[], rejectedList: Array<{ id: string; reason: string; message?: string }>): BatchResult {

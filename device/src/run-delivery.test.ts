@@ -1,5 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createLogger, readingId } from '../../core/src/index';
 import type { Clock } from './clock';
@@ -78,6 +80,40 @@ describe('runCollector delivery', () => {
     );
     expect(ingest.requests.filter((request) => request.path === '/readings')).toHaveLength(1);
     expect(report.heartbeat.spool.depth).toBe(1);
+  });
+
+  it('stops the heartbeat on a long Retry-After', async () => {
+    // Every POST, the heartbeat's too, gets 503 with a Retry-After far past the deadline.
+    const busy = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(503, { 'content-type': 'application/json', 'retry-after': '3600' });
+        response.end('{"error":"busy"}');
+      });
+    });
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const config = makeConfig({
+      endpoint: `http://127.0.0.1:${(busy.address() as AddressInfo).port}`, deadlineSeconds: 10,
+    });
+
+    try {
+      const report = await runCollector({
+        config, logger: silent, clock, tracing: noTracing, metrics: noMetrics, version: '0.1.0',
+        drivers: new Map([['kitchen', createFakeDriver({ temperature: 21, humidity: 40, valid: true })]]),
+      });
+
+      expect(report.exitCode).toBe(1);
+      expect(report.deadlineReached).toBe(false);
+      expect(report.heartbeat.outcome).toBe('partial');
+      expect(report.problems).toEqual([
+        'delivery stopped: ingest returned HTTP 503 with Retry-After 3600 s, past the run deadline; stopped after 1 try',
+        'heartbeat not delivered: ingest returned HTTP 503 with Retry-After 3600 s, past the run deadline; stopped after 1 try',
+      ]);
+      expect(readLines(join(config.stateDir, 'spool.jsonl'))).toHaveLength(1);
+    } finally {
+      busy.closeAllConnections();
+      await new Promise<void>((resolve) => busy.close(() => resolve()));
+    }
   });
 
   it('sets aside spooled readings of another device', async () => {

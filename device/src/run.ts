@@ -88,13 +88,15 @@ async function runLocked(deps: RunDependencies, traceId: string | undefined): Pr
   const startedAtMs = clock.now();
   const sleep = deps.sleep ?? sleepWithSignal;
   const deadlineMs = config.deadlineSeconds * 1000;
+  const runEndsAt = performance.now() + deadlineMs;
+  const remainingRunMs = () => Math.max(0, runEndsAt - performance.now());
   const workMs = deadlineMs - Math.min(RESERVE_MS, deadlineMs / 4);
   // Sensors get part of the time, so a sensor that never responds still leaves time to deliver.
   const deadline = new RunDeadline({
     runMs: deadlineMs, workMs, readMs: workMs * READ_SHARE, abort: deps.signal,
   });
   try {
-    return await runWithin(deps, { runId, logger, startedAtMs, sleep, deadline });
+    return await runWithin(deps, { runId, logger, startedAtMs, sleep, deadline, remainingRunMs });
   } finally {
     deadline.clear();
   }
@@ -102,10 +104,13 @@ async function runLocked(deps: RunDependencies, traceId: string | undefined): Pr
 
 async function runWithin(
   deps: RunDependencies,
-  context: { runId: string; logger: Logger; startedAtMs: number; sleep: SleepFunction; deadline: RunDeadline },
+  context: {
+    runId: string; logger: Logger; startedAtMs: number; sleep: SleepFunction; deadline: RunDeadline;
+    remainingRunMs: () => number;
+  },
 ): Promise<RunReport> {
   const { config, clock } = deps;
-  const { runId, logger, startedAtMs, sleep, deadline } = context;
+  const { runId, logger, startedAtMs, sleep, deadline, remainingRunMs } = context;
   const runSignal = deadline.run;
   const workSignal = deadline.work;
   const readSignal = deadline.read;
@@ -219,8 +224,10 @@ async function runWithin(
     dropped: scan.dropped + clockDropped,
     delivery: { sent: delivery.delivered, rejectedByServer: delivery.rejected },
   });
+  // The heartbeat may use the reserve after the work time, but a Retry-After past the run
+  // deadline stops it at once instead of sleeping until the deadline.
   const heartbeatProblem = await sendHeartbeat(heartbeat, {
-    ...http, signal: runSignal, remainingMs: () => Infinity, retries: workSignal.aborted ? 0 : 1,
+    ...http, signal: runSignal, remainingMs: remainingRunMs, retries: workSignal.aborted ? 0 : 1,
   });
   if (heartbeatProblem) problems.push(`heartbeat not delivered: ${heartbeatProblem}`);
   deps.metrics.spoolDepth(heartbeat.spool.depth);
