@@ -18,6 +18,10 @@ describe('readingSchema', () => {
     expect(parsed.humidity).toBe(45);
   });
 
+  it('keeps a huge value finite', () => {
+    expect(readingSchema.parse({ ...reading, temperature: 1e308 }).temperature).toBe(1e308);
+  });
+
   it.each([
     ['temperature as a string', { temperature: '21.3' }, 'temperature'],
     ['decimal comma', { temperature: '21,3' }, 'temperature'],

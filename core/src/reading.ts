@@ -68,8 +68,10 @@ function findUnprintable(text: string): string | undefined {
   return `must not contain invisible characters such as bidi overrides, zero-width spaces or Hangul fillers, but has ${codePoint} ${where}`;
 }
 
-// DHT22, the finer of the two supported sensors, resolves 0.1 °C and 0.1 %RH.
-const roundToSensorResolution = (value: number) => Math.round(value * 10) / 10;
+// DHT22, the finer of the two supported sensors, resolves 0.1 °C and 0.1 %RH. Values too large
+// to scale by 10 are kept as they are (the range check rejects them), so none becomes Infinity.
+const roundToSensorResolution = (value: number) =>
+  Math.abs(value) < 1e300 ? Math.round(value * 10) / 10 : value;
 
 const measurementSchema = z.number().transform(roundToSensorResolution);
 
