@@ -122,12 +122,13 @@ describe('runCollector delivery', () => {
 
     const report = await run(config);
 
-    expect(report.exitCode).toBe(0);
+    expect(report.exitCode).toBe(1);
+    expect(report.heartbeat.outcome).toBe('partial');
     expect([...ingest.stored.values()].map((reading) => `${reading.deviceId} ${reading.sensorId}`)).toEqual([
       'pi-attic kitchen',
     ]);
     expect(report.problems).toEqual([
-      `1 spool lines set aside in ${config.stateDir}/rejected.jsonl, the first a reading of device "pi-old", not of the configured "pi-attic"`,
+      `1 spool line set aside in ${config.stateDir}/rejected.jsonl, the first a reading of device "pi-old", not of the configured "pi-attic"`,
     ]);
     expect(readLines(join(config.stateDir, 'rejected.jsonl')).map((item) => item.reason)).toEqual([
       'a reading of device "pi-old", not of the configured "pi-attic"',
@@ -142,13 +143,43 @@ describe('runCollector delivery', () => {
 
     const report = await run(config);
 
-    expect(report.exitCode).toBe(0);
+    expect(report.exitCode).toBe(1);
+    expect(report.heartbeat.outcome).toBe('partial');
     expect(report.sent).toBe(2);
     expect(report.heartbeat.spool).toEqual({ depth: 0, dropped: 0 });
     const setAside = readLines(join(config.stateDir, 'rejected.jsonl'));
     expect(setAside.map((item) => item.line)).toEqual(['{}', 'null', JSON.stringify(yesterday)]);
     expect(setAside[0].reason).toBe('not a reading: deviceId: Invalid input: expected string, received undefined; sensorId: Invalid input: expected string, received undefined; room: Invalid input: expected string, received undefined');
     expect(setAside[2].reason).toBe('not a reading: takenAt: must be a UTC ISO 8601 time such as 2026-01-31T08:15:00Z');
+  });
+
+  it('ends a run with lines set aside as partial', async () => {
+    const config = makeConfig();
+    const lines = ['{}', 'null', JSON.stringify(spooled('attic', 'pi-old')), JSON.stringify(spooled('attic'))];
+    writeFileSync(join(config.stateDir, 'spool.jsonl'), `${lines.join('\n')}\n{"deviceId":"pi-at`);
+    const logLines: Array<Record<string, unknown>> = [];
+    const logger = createLogger({
+      service: 'device', level: 'info', destination: { write: (line: string) => logLines.push(JSON.parse(line)) },
+    });
+
+    const report = await runCollector({
+      config, logger, clock, tracing: noTracing, metrics: noMetrics, version: '0.1.0',
+      drivers: new Map([['kitchen', createFakeDriver({ temperature: 21, humidity: 40, valid: true })]]),
+      sleep: async () => {}, random: () => 0.5,
+    });
+
+    expect(report.exitCode).toBe(1);
+    expect(report.sent).toBe(2);
+    expect(report.heartbeat.outcome).toBe('partial');
+    expect(ingest.heartbeats.map((heartbeat) => heartbeat.outcome)).toEqual(['partial']);
+    expect(report.problems).toEqual([
+      `1 torn or unreadable spool line set aside in ${config.stateDir}/spool.jsonl.torn`,
+      `3 spool lines set aside in ${config.stateDir}/rejected.jsonl, the first not a reading: deviceId: Invalid input: expected string, received undefined; sensorId: Invalid input: expected string, received undefined; room: Invalid input: expected string, received undefined`,
+    ]);
+    const finished = logLines.find((line) => line.message === 'run finished');
+    expect(finished?.level).toBe('warn');
+    expect(finished?.outcome).toBe('partial');
+    expect(finished?.exit_code).toBe(1);
   });
 
   it('reports readings that ingest rejects', async () => {
@@ -169,7 +200,7 @@ describe('runCollector delivery', () => {
     expect(report.heartbeat.outcome).toBe('partial');
     expect(report.rejectedByServer).toBe(1);
     expect(report.problems).toEqual([
-      `ingest rejected 1 readings; moved to ${config.stateDir}/rejected.jsonl with the reasons`,
+      `ingest rejected 1 reading; moved to ${config.stateDir}/rejected.jsonl with the reasons`,
     ]);
     expect(counts).toEqual(['sent kitchen 1', 'rejected_by_server attic Attic 1']);
     expect(ingest.heartbeats.map((heartbeat) => heartbeat.delivery)).toEqual([{ sent: 1, rejectedByServer: 1 }]);

@@ -16,12 +16,16 @@ import { Spool } from './spool';
 import { SpoolCursor, type SpoolScan, repairSpoolTail, scanSpool } from './spool-stream';
 import { RunDeadline } from './run-deadline';
 import { checkSpooledReading, checkUnstampedReading } from './spool-checks';
+import { formatCount } from './summary';
 import type { Metrics, Tracing } from './telemetry';
 
 /** Exit codes of `hometemp-collector run`; the README lists them. */
 export const EXIT_CODES = {
   ok: 0,
-  /** A sensor gave no reading, or readings are still waiting in the spool. */
+  /**
+   * A sensor gave no reading, readings are still waiting in the spool, ingest rejected readings, or
+   * spool lines were set aside.
+   */
   partial: 1,
   config: 2,
   locked: 3,
@@ -163,7 +167,10 @@ async function runWithin(
     logger.error({ error }, 'spool write failed; sending this run\'s readings without a copy on disk');
   }
   if (clockDropped > 0) {
-    problems.push(`${clockDropped} readings taken with a wrong clock before a reboot were dropped`);
+    problems.push(
+      `${formatCount(clockDropped, 'reading')} taken with a wrong clock before a reboot ` +
+        `${clockDropped === 1 ? 'was' : 'were'} dropped`,
+    );
   }
 
   const check = checkSpooledReading(config.deviceId);
@@ -174,13 +181,13 @@ async function runWithin(
     maxEntries: config.spool.maxReadings,
     timeOf: (reading) => Date.parse(reading.takenAt),
   });
-  reportSetAside({
+  const setAside = reportSetAside({
     torn: tornTail + scan.torn + unstamped.setAside, tornPath: spool.tornPath, rejectedPath, logger, problems,
     invalidReasons: [...scan.invalidReasons, ...unstamped.invalid.map((item) => item.reason)].slice(0, 3),
     invalid: scan.invalid + unstamped.invalid.length,
   });
   if (scan.dropped > 0) {
-    problems.push(`${scan.dropped} readings past the spool cap were dropped`);
+    problems.push(`${formatCount(scan.dropped, 'reading')} past the spool cap ${scan.dropped === 1 ? 'was' : 'were'} dropped`);
     logger.warn({ dropped: scan.dropped }, 'spool cap reached; oldest readings dropped');
   }
 
@@ -215,11 +222,12 @@ async function runWithin(
   for (const { sensor, room, count } of delivery.deliveredBySensor) deps.metrics.readingSent({ sensor, room }, count);
   for (const { sensor, room, count } of delivery.rejectedBySensor) deps.metrics.rejectedByServer({ sensor, room }, count);
   if (delivery.rejected > 0) {
-    problems.push(`ingest rejected ${delivery.rejected} readings; moved to ${rejectedPath} with the reasons`);
+    problems.push(`ingest rejected ${formatCount(delivery.rejected, 'reading')}; moved to ${rejectedPath} with the reasons`);
   }
 
   const heartbeat = buildHeartbeat({
     deps, runId, startedAtMs, outcomes, delivered: delivery.failure === undefined && delivery.rejected === 0,
+    setAside,
     spoolDepth: spoolDepth + (clockProblem ? unstamped.entries.length + freshUnstamped.length : 0),
     dropped: scan.dropped + clockDropped,
     delivery: { sent: delivery.delivered, rejectedByServer: delivery.rejected },
@@ -249,12 +257,13 @@ async function runWithin(
 
 function buildHeartbeat(input: {
   deps: RunDependencies; runId: string; startedAtMs: number; outcomes: SensorOutcome[];
-  delivered: boolean; spoolDepth: number; dropped: number;
+  delivered: boolean; setAside: number; spoolDepth: number; dropped: number;
   delivery: { sent: number; rejectedByServer: number };
 }): Heartbeat {
   const { deps, outcomes } = input;
   const okCount = outcomes.filter((outcome) => outcome.status === 'ok').length;
-  const outcome: RunOutcome = okCount === outcomes.length && input.delivered ? 'ok'
+  // Spool lines set aside are data that did not reach ingest, so such a run is not a success.
+  const outcome: RunOutcome = okCount === outcomes.length && input.delivered && input.setAside === 0 ? 'ok'
     : okCount === 0 && outcomes.every((item) => item.status !== 'stuck') ? 'failed' : 'partial';
 
   return {
@@ -275,21 +284,25 @@ function buildHeartbeat(input: {
   };
 }
 
-/** Adds the spool lines moved aside on this run to the problems and the log. */
+/** Adds the spool lines moved aside on this run to the problems and the log, and returns their count. */
 function reportSetAside(input: {
   torn: number; tornPath: string; invalid: number; invalidReasons: string[]; rejectedPath: string;
   logger: Logger; problems: string[];
-}): void {
+}): number {
   const { logger, problems } = input;
   if (input.torn > 0) {
-    problems.push(`${input.torn} torn or unreadable spool lines set aside in ${input.tornPath}`);
+    problems.push(`${formatCount(input.torn, 'torn or unreadable spool line')} set aside in ${input.tornPath}`);
     logger.warn({ lines: input.torn, path: input.tornPath }, 'spool lines set aside');
   }
   if (input.invalid > 0) {
-    problems.push(`${input.invalid} spool lines set aside in ${input.rejectedPath}, the first ${input.invalidReasons[0]}`);
+    problems.push(
+      `${formatCount(input.invalid, 'spool line')} set aside in ${input.rejectedPath}, the first ${input.invalidReasons[0]}`,
+    );
     logger.warn({ lines: input.invalid, reasons: input.invalidReasons, path: input.rejectedPath },
       'spool lines that are not readings of this device set aside');
   }
+
+  return input.torn + input.invalid;
 }
 
 /** Tells whether the spool file must be rewritten: something was sent, dropped or set aside. */

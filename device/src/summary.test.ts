@@ -1,4 +1,4 @@
-import { formatSummary } from './summary';
+import { formatCount, formatSummary } from './summary';
 
 describe('formatSummary', () => {
   it('lists sensors and problems', () => {
@@ -45,8 +45,22 @@ describe('formatSummary', () => {
     });
 
     expect(summary).toBe(
-      'run partial: 1 readings sent, 2 rejected by ingest, 0 in the spool. Sensors: kitchen ok\n' +
+      'run partial: 1 reading sent, 2 rejected by ingest, 0 in the spool. Sensors: kitchen ok\n' +
         '  - ingest rejected 2 readings; moved to /var/lib/hometemp-collector/rejected.jsonl with the reasons\n',
     );
+  });
+});
+
+describe('formatCount', () => {
+  it.each([
+    [0, 'spool line', '0 spool lines'],
+    [1, 'spool line', '1 spool line'],
+    [2, 'spool line', '2 spool lines'],
+  ])('formats %d %s as %s', (count, noun, expected) => {
+    expect(formatCount(count, noun)).toBe(expected);
+  });
+
+  it('takes an irregular plural', () => {
+    expect(formatCount(2, 'entry', 'entries')).toBe('2 entries');
   });
 });
