@@ -176,7 +176,7 @@ async function postOnce(
       const reason = timedOut
         ? `no response from ${url} within ${options.timeoutMs} ms`
         : options.signal.aborted
-          ? `POST ${url} abandoned at the run deadline`
+          ? `POST ${url} abandoned: the run reached its deadline or was stopped`
           : `POST ${url} failed: ${describeRequestError(error)}`;
       span.setTag('error.message', reason);
 

@@ -40,7 +40,8 @@ export async function sampleSensor(driver: SensorDriver, options: SampleOptions)
 async function readOnce(driver: SensorDriver, signal: AbortSignal): Promise<Sample> {
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<Sample>((resolve) => {
-    onAbort = () => resolve({ error: 'the read was abandoned at the run deadline' });
+    onAbort = () =>
+      resolve({ error: 'the read was abandoned: the run reached its deadline or was stopped' });
     signal.addEventListener('abort', onAbort, { once: true });
   });
   try {
