@@ -3,6 +3,7 @@ import { access } from 'node:fs/promises';
 import { Command } from 'commander';
 import { HometempError, createLogger } from '../../core/src/index';
 import { DEFAULTS, parseLocalConfig } from './config';
+import { findNpmAncestor, isRunning } from './npm-parent';
 import { startLocalStack } from './stack';
 
 // How long a clean stop may take before the process exits anyway.
@@ -82,12 +83,12 @@ async function main() {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  // npm 11 does not pass SIGTERM on to the script it runs: when npm is stopped that way, this
-  // process is re-parented and would keep the ports and the data folder. Stop with npm.
-  if (runByNpm) {
-    const parent = process.ppid;
+  // npm 11 does not pass SIGTERM on to the script it runs, and the `sh -c` between them may
+  // outlive it: this process would keep the ports and the data folder. Stop when npm exits.
+  const npm = runByNpm ? findNpmAncestor() : undefined;
+  if (npm) {
     setInterval(() => {
-      if (process.ppid !== parent) void shutdown('npm exited');
+      if (!isRunning(npm)) void shutdown('npm exited');
     }, PARENT_CHECK_MS).unref();
   }
 }
