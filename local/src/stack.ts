@@ -38,7 +38,7 @@ export interface LocalStackOptions {
   backfillDays: number;
   intervalMs: number;
   logLevel: string;
-  /** Where every part's log lines go; stdout when absent. */
+  /** Destination of every part's log lines; stdout when absent. */
   logDestination?: DestinationStream;
 }
 
