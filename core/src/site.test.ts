@@ -208,7 +208,8 @@ describe('siteSchema', () => {
   });
 
   it.each([
-    ['Attic {{#is_alert}} @slack-general', 'must not contain "{{", "}}" or "@", which Datadog reads as template variables and notifications'],
+    ['Attic {{#is_alert}} @slack-general', 'must not contain "{{", "}}", "@", "<" or ">", which Datadog and Slack read as template variables, mentions and links'],
+    ['<!channel>', 'must not contain "{{", "}}", "@", "<" or ">", which Datadog and Slack read as template variables, mentions and links'],
     ['Attic\u202e', 'must not contain invisible characters such as bidi overrides, zero-width spaces or Hangul fillers, but has U+202E at position 6'],
   ])('rejects the room name %j', (name, message) => {
     const input = example();

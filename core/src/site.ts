@@ -5,9 +5,11 @@ import { checkRoomSensors, checkRoomTags } from './site-room-checks';
 import { SENSOR_TYPES } from './sensor-types';
 
 // A reading's room rule, so a room named here matches what collectors send. Room names also go
-// into Datadog monitor messages, where `{{` and `}}` start template variables and `@` notifies.
-const roomNameSchema = roomSchema.refine((room) => !/\{\{|\}\}|@/.test(room), {
-  message: 'must not contain "{{", "}}" or "@", which Datadog reads as template variables and notifications',
+// into Datadog monitor messages, where `{{` and `}}` start template variables and `@` notifies,
+// and from there into Slack, where `<!channel>` or `<@U123>` notifies.
+const roomNameSchema = roomSchema.refine((room) => !/\{\{|\}\}|[@<>]/.test(room), {
+  message:
+    'must not contain "{{", "}}", "@", "<" or ">", which Datadog and Slack read as template variables, mentions and links',
 });
 
 // Slack channel names: lower-case letters, digits, "-" and "_", at most 80 characters.

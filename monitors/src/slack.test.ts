@@ -14,6 +14,14 @@ describe('serializeSlackMessages', () => {
     expect(payloads[0]!.text.startsWith('change 0 x')).toBe(true);
   });
 
+  it('escapes Slack control characters', () => {
+    const payloads = serializeSlackMessages(['• create monitor: [home] <!channel> & Kids is too hot']);
+
+    expect(payloads).toEqual([
+      { text: '• create monitor: [home] &lt;!channel&gt; &amp; Kids is too hot' },
+    ]);
+  });
+
   it('drops empty texts', () => {
     expect(serializeSlackMessages(['', '  '])).toEqual([]);
   });

@@ -22,14 +22,15 @@ export interface SlackPayload {
 export const MAX_TEXT_LENGTH = 3_900;
 
 /**
- * Builds the payloads for a set of texts: empty texts are dropped, and texts are grouped into as
- * few posts as fit `MAX_TEXT_LENGTH`, so fifty changes make one message, not fifty. A single
- * text longer than the limit is cut with a note.
+ * Builds the payloads for a set of texts: empty texts are dropped, `&`, `<` and `>` are escaped
+ * as Slack requires (so a name such as `<!channel>` cannot notify anyone), and texts are grouped
+ * into as few posts as fit `MAX_TEXT_LENGTH`, so fifty changes make one message, not fifty. A
+ * single text longer than the limit is cut with a note.
  */
 export function serializeSlackMessages(texts: string[]): SlackPayload[] {
   const payloads: SlackPayload[] = [];
   let current = '';
-  for (const raw of texts.map((text) => text.trim()).filter((text) => text !== '')) {
+  for (const raw of texts.map((text) => escapeForSlack(text.trim())).filter((text) => text !== '')) {
     const text = raw.length > MAX_TEXT_LENGTH ? `${raw.slice(0, MAX_TEXT_LENGTH - 20)}\n… (shortened)` : raw;
     if (current !== '' && current.length + 2 + text.length > MAX_TEXT_LENGTH) {
       payloads.push({ text: current });
@@ -40,6 +41,11 @@ export function serializeSlackMessages(texts: string[]): SlackPayload[] {
   if (current !== '') payloads.push({ text: current });
 
   return payloads;
+}
+
+// Slack's message formatting reads these three as control characters.
+function escapeForSlack(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 // Finds the system error code (ECONNREFUSED, ENOTFOUND) under fetch's "fetch failed". The
