@@ -31,12 +31,23 @@ function checkPart(name: string, value: string): string | undefined {
   const rule = PART_RULES[name];
   if (!rule) return `${name} is not a supported part; use ${Object.keys(PART_RULES).join(', ')}`;
   if (!rule.pattern.test(value)) return `${name}=${value} is invalid; ${name} takes ${rule.expected}`;
+  if (name === 'UNTIL') {
+    return isCalendarDate(value) ? undefined : `${name}=${value} is not a real date; ${name} takes ${rule.expected}`;
+  }
   const numbers = (value.match(/\d+/g) ?? []).map(Number);
-  if (name === 'UNTIL' || !rule.range) return undefined;
+  if (!rule.range) return undefined;
   const [min, max] = rule.range;
   const outside = numbers.find((number) => number < min || number > max);
 
   return outside === undefined ? undefined : `${name}=${value} is invalid; ${name} takes ${rule.expected}`;
+}
+
+// 20261301 or 20260230 match the pattern but name no day; a UTC Date rolls them over.
+function isCalendarDate(value: string): boolean {
+  const [year, month, day] = [value.slice(0, 4), value.slice(4, 6), value.slice(6, 8)].map(Number);
+  const date = new Date(Date.UTC(year!, month! - 1, day!));
+
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month! - 1 && date.getUTCDate() === day;
 }
 
 /**

@@ -192,6 +192,12 @@ describe('siteSchema', () => {
       'BYWEEK is not a supported part; use FREQ, INTERVAL, COUNT, UNTIL, BYDAY, BYHOUR, BYMINUTE, BYMONTHDAY, BYMONTH, BYSETPOS, WKST (in the RRULE FREQ=WEEKLY;BYWEEK=2)',
     ],
     [
+      'an RRULE UNTIL that is no date',
+      (site: any) => (site.downtimes[1].recurrence.rrule = 'FREQ=WEEKLY;UNTIL=20261301'),
+      'downtimes.1.recurrence.rrule',
+      'UNTIL=20261301 is not a real date; UNTIL takes a date such as 20261231 or 20261231T235959Z (in the RRULE FREQ=WEEKLY;UNTIL=20261301)',
+    ],
+    [
       'an unknown sensor type',
       (site: any) => (site.devices[0].sensors[0].type = 'bme280'),
       'devices.0.sensors.0.type',

@@ -163,7 +163,7 @@ describe('downtime sync against a fake Datadog', () => {
     const pending = await plan(renamed);
 
     await expect(applyDowntimePlan(apis, pending, { prune: true, declaredCount: 2 })).rejects.toThrow(
-      new UnsafePruneError('prune rejected: it would cancel all 2 managed downtimes while the site declares 2 others. Check the downtime ids in the site description.'),
+      new UnsafePruneError('prune rejected: it would cancel all 2 managed downtimes while the site declares 2 others. Check the downtime ids in the site description; to replace them, run sync --apply first to create the new ones, then sync --apply --prune.'),
     );
     expect(statuses()).toEqual([true, true]);
   });
@@ -182,6 +182,17 @@ describe('downtime sync against a fake Datadog', () => {
 
     expect(later.entries.map((entry) => `${entry.action} ${entry.key}`)).toEqual(['create downtime-weekly-power-cycle']);
     expect(later.expired).toEqual(['[home] Downtime attic-renovation: Attic insulation work: the sensor is unplugged']);
+  });
+
+  it('skips a recurrence whose UNTIL has passed', async () => {
+    const ended = generateDowntimes(site).slice(1);
+    const schedule = ended[0]!.attributes.schedule as { recurrences: { rrule: string }[] };
+    schedule.recurrences[0]!.rrule = 'FREQ=WEEKLY;BYDAY=SU;UNTIL=20260110';
+
+    const later = await plan(ended, new Date('2026-04-01T00:00:00Z'));
+
+    expect(later.entries).toEqual([]);
+    expect(later.expired).toHaveLength(1);
   });
 
   it('reports Datadog rejecting an RRULE with DTSTART', async () => {

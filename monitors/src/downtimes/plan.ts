@@ -56,7 +56,20 @@ function comparable(attributes: AnyAttributes): Record<string, unknown> {
 
 function isOver(definition: DowntimeDefinition, now: Date): boolean {
   const { schedule } = definition.attributes;
-  return !isRecurring(schedule) && schedule.end.getTime() <= now.getTime();
+  if (!isRecurring(schedule)) return schedule.end.getTime() <= now.getTime();
+
+  return schedule.recurrences.every((recurrence) => untilOf(recurrence.rrule) <= now.getTime());
+}
+
+// The end of a recurrence as epoch milliseconds: its UNTIL, read as the end of that UTC day
+// unless a time is given (an estimate that ignores the site's time zone by at most a day), or
+// never when it has none.
+function untilOf(rrule: string): number {
+  const until = /(?:^|;)UNTIL=(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})Z?)?/.exec(rrule);
+  if (!until) return Infinity;
+  const [year, month, day, hour = '23', minute = '59', second = '59'] = until.slice(1);
+
+  return Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
 }
 
 /**

@@ -60,7 +60,7 @@ export function checkDowntimePrune(plan: DowntimePlan, prune: boolean, declaredC
   const deletes = prune ? plan.entries.filter((entry) => entry.action === 'delete').length : 0;
   if (declaredCount > 0 && deletes > 0 && deletes >= plan.managedCount) {
     throw new UnsafePruneError(
-      `prune rejected: it would cancel all ${plan.managedCount} managed downtimes while the site declares ${declaredCount} others. Check the downtime ids in the site description.`,
+      `prune rejected: it would cancel all ${plan.managedCount} managed downtimes while the site declares ${declaredCount} others. Check the downtime ids in the site description; to replace them, run sync --apply first to create the new ones, then sync --apply --prune.`,
     );
   }
 }
