@@ -165,8 +165,12 @@ function labelled(result: SiteApplyResult, list: 'applied' | 'failed' | 'notAtte
   return RESULT_KINDS.flatMap(({ kind, select }) => select(result)[list].map((item) => ({ ...item, kind })));
 }
 
+// Removing a downtime cancels it: Datadog keeps it listed as canceled.
+const verb = (item: LabelledItem) =>
+  item.kind === 'downtime' && item.action === 'delete' ? 'cancel' : item.action;
+
 const itemLine = (item: LabelledItem) =>
-  `  ${item.action} ${item.kind} ${item.name}${item.id === undefined ? '' : ` (id ${item.id})`}${item.error === undefined ? '' : `: ${item.error}`}`;
+  `  ${verb(item)} ${item.kind} ${item.name}${item.id === undefined ? '' : ` (id ${item.id})`}${item.error === undefined ? '' : `: ${item.error}`}`;
 
 export function renderApplyResult(result: SiteApplyResult): string {
   const applied = labelled(result, 'applied');
@@ -186,9 +190,9 @@ export function slackSummary(siteName: string, result: SiteApplyResult): string[
   const notAttempted = labelled(result, 'notAttempted');
   if (applied.length === 0 && failed.length === 0) return [];
   const lines = [`hometemp monitors for *${siteName}*: ${applied.length} applied, ${failed.length} failed, ${notAttempted.length} not attempted.`];
-  lines.push(...applied.map((item) => `• ${item.action} ${item.kind}: ${item.name}`));
-  lines.push(...failed.map((item) => `• FAILED ${item.action} ${item.kind}: ${item.name} (${item.error})`));
-  lines.push(...notAttempted.map((item) => `• NOT ATTEMPTED ${item.action} ${item.kind}: ${item.name}`));
+  lines.push(...applied.map((item) => `• ${verb(item)} ${item.kind}: ${item.name}`));
+  lines.push(...failed.map((item) => `• FAILED ${verb(item)} ${item.kind}: ${item.name} (${item.error})`));
+  lines.push(...notAttempted.map((item) => `• NOT ATTEMPTED ${verb(item)} ${item.kind}: ${item.name}`));
 
   return [lines.join('\n')];
 }

@@ -109,7 +109,7 @@ export function planDowntimes(input: DowntimePlanInput): DowntimePlan {
     .filter((downtime) => downtime.attributes?.status !== 'ended');
   for (const downtime of stale) {
     const key = ownedKey(downtime.attributes?.message, input.siteName)!;
-    entries.push({ action: 'delete', key, name: `Downtime ${key}`, id: downtime.id, changes: [] });
+    entries.push({ action: 'delete', key, name: `[${input.siteName}] ${key}`, id: downtime.id, changes: [] });
   }
 
   return { entries, expired, pruneCandidates: stale.length, managedCount: managed.length };
