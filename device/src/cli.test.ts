@@ -131,7 +131,7 @@ describe('hometemp-collector install', () => {
     );
     expect(second.stdout).toBe('nothing to change\n');
     expect(service).toContain(
-      `ExecStart="${process.execPath}" --max-semi-space-size=1 "${bundle}" run --config "${root}/my config.json"\n`,
+      `ExecStart="${process.execPath}" --max-semi-space-size=1 --max-old-space-size=48 "${bundle}" run --config "${root}/my config.json"\n`,
     );
     expect(service).toContain('User=hometemp\nStateDirectory=hometemp-collector\n');
   });
@@ -146,7 +146,7 @@ describe('hometemp-collector install', () => {
     const again = await cli(['uninstall', '--root', root]);
 
     expect(entry).toContain(
-      `*/10 * * * * hometemp '${process.execPath}' --max-semi-space-size=1 '${bundle}' run --config '${configPath}' 2>&1 | logger -t hometemp-collector\n`,
+      `*/10 * * * * hometemp '${process.execPath}' --max-semi-space-size=1 --max-old-space-size=48 '${bundle}' run --config '${configPath}' 2>&1 | logger -t hometemp-collector\n`,
     );
     expect(removed.stdout).toBe(`removed ${cronPath}\n`);
     expect(existsSync(cronPath)).toBe(false);

@@ -21,7 +21,7 @@ describe('scheduleFiles', () => {
 
     expect(files['etc/cron.d/hometemp-collector']).toBe(
       '# Written by hometemp-collector install; remove with hometemp-collector uninstall.\n' +
-        "*/15 * * * * hometemp '/usr/local/bin/node' --max-semi-space-size=1 " +
+        "*/15 * * * * hometemp '/usr/local/bin/node' --max-semi-space-size=1 --max-old-space-size=48 " +
         "'/opt/hometemp-collector/bin/hometemp-collector.js' run --config '/etc/hometemp/my config.json' " +
         '2>&1 | logger -t hometemp-collector\n',
     );
@@ -38,7 +38,7 @@ describe('scheduleFiles', () => {
 
     expect(service).toContain('User=hometemp\nStateDirectory=hometemp-collector\nStateDirectoryMode=0700\n');
     expect(service).toContain(
-      'ExecStart="/usr/local/bin/node" --max-semi-space-size=1 ' +
+      'ExecStart="/usr/local/bin/node" --max-semi-space-size=1 --max-old-space-size=48 ' +
         '"/opt/hometemp-collector/bin/hometemp-collector.js" run --config "/etc/hometemp/my config.json"\n',
     );
   });

@@ -42,7 +42,7 @@ const FILES_OF: Record<Scheduler, string[]> = {
 export const INTERVALS = [1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30] as const;
 
 // The bin script's shebang passes this flag; a scheduled run calls node directly, so it repeats it.
-const NODE_FLAGS = '--max-semi-space-size=1';
+const NODE_FLAGS = '--max-semi-space-size=1 --max-old-space-size=48';
 
 /** Quotes `value` as one word for /bin/sh, which runs a cron command. */
 export function quoteForShell(value: string): string {
