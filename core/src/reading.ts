@@ -14,11 +14,15 @@ export const idSchema = z
 /**
  * Builds a schema of one line of printable text, trimmed, of 1 to `max` characters. Such text
  * ends up in HTML, CSV and metric tags, so it rejects characters that change how the text around
- * them is shown. These are control characters, format and other default-ignorable characters
- * (bidi overrides and isolates, zero-width characters, Hangul fillers, and so also the joiner
- * inside emoji sequences, but not the variation selectors of emoji), line and paragraph separators, private-use
- * characters and noncharacters, and lone surrogates, which make the string invalid UTF-16. It
- * must also contain a letter or digit, so it never shows as blank.
+ * them is shown:
+ * - control characters;
+ * - format and other default-ignorable characters: bidi overrides and isolates, zero-width
+ *   characters, Hangul fillers, and so the joiner inside emoji sequences too (an emoji's
+ *   variation selector passes);
+ * - line and paragraph separators, private-use characters and noncharacters;
+ * - lone surrogates, which make the string invalid UTF-16.
+ *
+ * It must also contain a letter or digit, so it never shows as blank.
  */
 export function printableTextSchema(max: number) {
   return z
@@ -87,7 +91,7 @@ export const readingSchema = z.strictObject({
     .transform((value) => new Date(value).toISOString()),
   temperature: measurementSchema,
   humidity: measurementSchema,
-  /** What the sensor returned before the calibration offset, when an offset applies. */
+  /** The sensor's values before the calibration offset, when an offset applies. */
   raw: z
     .strictObject({ temperature: measurementSchema, humidity: measurementSchema })
     .optional(),

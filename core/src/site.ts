@@ -34,7 +34,7 @@ const siteRoomSchema = z
     }),
     humidity: z.strictObject({
       high: levelsSchema(percentSchema),
-      /** How long humidity must stay high before anyone is told, in hours. */
+      /** Hours that humidity must stay high before an alert is sent. */
       forHours: z.number().int().min(1).max(24).default(3),
     }),
   })
@@ -111,7 +111,7 @@ const rruleSchema = z.string().superRefine((rrule, context) => {
   }
 });
 
-// A wall-clock time without a zone or offset: `timezone` says where it is read.
+// A wall-clock time without a zone or offset: `timezone` gives the zone it is read in.
 const LOCAL_TIME_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
 
 function isLocalTime(value: string): boolean {
@@ -133,7 +133,7 @@ const localTimeSchema = (example: string) =>
 const downtimeSchema = z
   .strictObject({
     id: idSchema,
-    /** Why alerts are muted; shown to whoever looks at the mute. */
+    /** Reason the alerts are muted, shown with the mute in Datadog. */
     reason: z.string().trim().min(1).max(200),
     /** Rooms and devices to mute; both empty mutes the whole site. */
     rooms: z.array(roomNameSchema).default([]),

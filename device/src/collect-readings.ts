@@ -14,7 +14,7 @@ export interface UnstampedReading {
   uptimeMs: number;
 }
 
-/** What one sensor gave in this run. */
+/** The outcome of one sensor in this run. */
 export interface SensorOutcome {
   sensor: SensorConfig;
   status: SensorStatus;

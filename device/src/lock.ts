@@ -2,7 +2,7 @@ import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } fr
 import { LockHeldError } from './errors';
 import { stateWriteError } from './files';
 
-/** Who holds the lock: a process on a given boot. */
+/** The lock's holder: a process on a given boot. */
 interface Holder {
   pid: number;
   bootId: string;
@@ -29,7 +29,7 @@ const EMPTY_LOCK_GRACE_MS = 10_000;
  * Takes the run lock at `path`, a file created with O_EXCL that names its holder. A lock is stale
  * and is taken over when its holder is dead, was taken before the last boot, is older than any
  * run lasts, or names a pid that a process started after the lock now uses. So a crashed or
- * killed run never blocks the next one, even after its pid is reused.
+ * killed run does not block the next one, even after its pid is reused.
  * @throws LockHeldError when a live run holds it.
  * @throws SpoolWriteError when the lock file cannot be written (a full disk, say).
  */

@@ -14,7 +14,7 @@ const EXTRA_TRIES = 2;
 
 /**
  * Reads a sensor until it has `attempts` valid samples, spacing reads by the driver's minimum
- * interval and discarding the stale first answer. Stops early, keeping what it has, on abort.
+ * interval and discarding the stale first sample. Stops early, keeping what it has, on abort.
  */
 export async function sampleSensor(driver: SensorDriver, options: SampleOptions): Promise<Sample[]> {
   const samples: Sample[] = [];
@@ -36,7 +36,7 @@ export async function sampleSensor(driver: SensorDriver, options: SampleOptions)
   return samples;
 }
 
-// A sensor that never answers must not hold the run past its deadline.
+// A sensor that never returns must not hold the run past its deadline.
 async function readOnce(driver: SensorDriver, signal: AbortSignal): Promise<Sample> {
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<Sample>((resolve) => {

@@ -10,7 +10,7 @@ import {
 import type { SpoolWriteError } from './errors';
 import { stateWriteError, writeAll, writeFileAtomic } from './files';
 
-/** What loading found besides the entries: lines cut short or unreadable, set aside. */
+/** Lines that loading set aside besides the entries: cut short or unreadable. */
 export interface SpoolLoad<T> {
   entries: T[];
   /** Torn or non-JSON lines, moved to `<path>.torn`. */
@@ -27,7 +27,7 @@ export interface SpoolOptions<T> {
   write?: (fd: number, text: string) => void;
   /** Checks each parsed line on load; without it every JSON line is taken as a `T`. */
   validate?: (value: unknown) => SpoolCheck<T>;
-  /** Where lines that `validate` rejects go, one `{line, reason, at}` JSON object each. */
+  /** File for the lines that `validate` rejects, one `{line, reason, at}` JSON object each. */
   invalidPath?: string;
 }
 

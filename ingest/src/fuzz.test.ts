@@ -62,7 +62,7 @@ const WRONG_VALUES: unknown[] = [
 ];
 const FIELDS = ['deviceId', 'sensorId', 'room', 'takenAt', 'temperature', 'humidity'] as const;
 
-/** A reading broken in one way that the reading contract rejects. */
+/** Builds a reading broken in one way that the reading contract rejects. */
 function malformedReading(): Record<string, unknown> {
   const reading: Record<string, unknown> = validReading();
   const field = pick(FIELDS);
@@ -94,7 +94,7 @@ function malformedReading(): Record<string, unknown> {
   return reading;
 }
 
-/** A reading that passes the contract but is out of range or out of time. */
+/** Builds a reading that passes the contract but is out of range or out of time. */
 function rejectedReading() {
   const reading = validReading();
   switch (integer(4)) {

@@ -146,7 +146,7 @@ async function dispatch(
 function failureResult(error: unknown, logger: Logger, retryAfterSeconds: number): IngestResult {
   const failure = error instanceof PartialWriteError ? error.cause : error;
   if (failure instanceof StoreUnavailableError || isAwsServiceOrNetworkError(failure)) {
-    logger.error({ error }, 'DynamoDB write failed; answering 503 so the device keeps the batch');
+    logger.error({ error }, 'DynamoDB write failed; responding 503 so the device keeps the batch');
     return unavailableResult(retryAfterSeconds);
   }
   logger.error({ error }, 'unexpected error while handling the request');

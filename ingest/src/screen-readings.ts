@@ -7,7 +7,7 @@ import {
   readingId,
 } from '../../core/src/index';
 
-/** Why a reading of a valid batch is not stored; also the `reason` tag of its metric. */
+/** Reason a reading of a valid batch is not stored, also the `reason` tag of its metric. */
 export type RejectionReason = 'out_of_range' | 'in_future' | 'before_epoch';
 
 export interface Rejection {

@@ -35,7 +35,7 @@ export function createApiGateway(options: {
   const server = createServer((request, response) => {
     const handled = handle(request, response)
       .catch((error: unknown) => {
-        options.logger.error({ error }, 'local API gateway failed to answer a request');
+        options.logger.error({ error }, 'local API gateway failed to respond to a request');
         if (!response.headersSent) send(response, 500, { message: 'Internal server error' });
       })
       .finally(() => inFlight.delete(handled));
@@ -81,7 +81,7 @@ export function createApiGateway(options: {
     try {
       result = await options.handler(event, lambdaContext(requestId));
     } catch (error) {
-      // API Gateway's answer when the integration throws.
+      // API Gateway's response when the integration throws.
       options.logger.error({ error, request_id: requestId }, 'ingest handler threw');
       send(response, 502, { message: 'Internal server error' });
       return;

@@ -18,7 +18,7 @@ export interface IncomingRequest {
 /**
  * Builds the REST API (v1) proxy event API Gateway hands the ingest Lambda: the same fields, an
  * API key identity, and the body as text, or base64-encoded when it is not valid UTF-8 (as API
- * Gateway does for a binary media type), so ingest sees the bytes that were sent.
+ * Gateway does for a binary media type), so ingest gets the bytes that were sent.
  */
 export function toProxyEvent(request: IncomingRequest, device: LocalDevice): APIGatewayProxyEvent {
   const single = (values: Record<string, string[]>) =>
@@ -27,7 +27,8 @@ export function toProxyEvent(request: IncomingRequest, device: LocalDevice): API
   for (const [name, value] of request.query) (query[name] ??= []).push(value);
   const hasQuery = Object.keys(query).length > 0;
   const text = isUtf8(request.body);
-  const body = request.body.length > 0 ? request.body.toString(text ? 'utf8' : 'base64') : null;
+  const encoding = text ? 'utf8' : 'base64';
+  const body = request.body.length > 0 ? request.body.toString(encoding) : null;
 
   return {
     resource: request.path,

@@ -35,7 +35,7 @@ export interface MonitorPlan {
   managedCount: number;
 }
 
-// What Datadog assumes for an option that is left out of a monitor or of its response.
+// Datadog's default for each option that is left out of a monitor or of its response.
 const OPTION_DEFAULTS: Required<Omit<MonitorOptionsDefinition, 'thresholds' | 'renotifyStatuses' | 'noDataTimeframe' | 'newGroupDelay'>> = {
   notifyNoData: false,
   requireFullWindow: false,
@@ -110,7 +110,7 @@ export interface PlanInput {
 
 /**
  * Keeps the lowest id of each `hometemp-id` and lists the other monitors with that id. A clone
- * made in the UI copies the tags, and a create that Datadog stored but answered with a 5xx leaves
+ * made in the UI copies the tags, and a create that Datadog stored but returned a 5xx for leaves
  * a second monitor, so one key can match several monitors.
  */
 function splitDuplicates(managed: v1.Monitor[]): { kept: Map<string, v1.Monitor>; duplicates: PlanEntry[] } {

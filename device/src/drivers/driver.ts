@@ -1,15 +1,15 @@
-/** One answer of a sensor, before any policy: what the library returned and its valid flag. */
+/** One sample from a sensor before any policy: the values the library returned and its valid flag. */
 export interface RawSample {
   temperature: number;
   humidity: number;
   valid: boolean;
 }
 
-/** How the collector reads one sensor; every driver goes through the same read policy. */
+/** A source of samples for one sensor. Every driver's samples go through the same read policy. */
 export interface SensorDriver {
-  /** Least time between two reads that yields a fresh measurement rather than a cached one. */
+  /** Minimum time between two reads for the second to return a fresh measurement, not a cached one. */
   readonly minIntervalMs: number;
-  /** True when the first answer of a run repeats a measurement taken at an earlier trigger. */
+  /** True when the first sample of a run repeats a measurement taken at an earlier trigger. */
   readonly firstAnswerStale: boolean;
   read(): Promise<RawSample>;
 }

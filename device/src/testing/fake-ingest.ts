@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Heartbeat, Reading } from '../../../core/src/index';
 import { batchSchema, describeIssues, heartbeatSchema, readingId } from '../../../core/src/index';
 
-/** A scripted answer: `stall` never answers; otherwise the status, headers and body to send. */
+/** A scripted response: `stall` never responds; otherwise the status, headers and body to send. */
 export type ScriptedAnswer = 'stall' | { status: number; headers?: Record<string, string>; body?: unknown };
 
 export interface FakeIngest {
@@ -13,9 +13,9 @@ export interface FakeIngest {
   heartbeats: Heartbeat[];
   /** Headers of every request, in order. */
   requests: Array<{ path: string; headers: IncomingMessage['headers'] }>;
-  /** Answers used, in order, before the normal behaviour for POST /readings. */
+  /** Responses used, in order, before the normal behaviour for POST /readings. */
   script: ScriptedAnswer[];
-  /** Reading ids answered as rejected with this reason. */
+  /** Reading ids that the fake rejects with this reason. */
   rejectIds: Map<string, string>;
   close(): Promise<void>;
 }

@@ -1,17 +1,17 @@
 import { type IncomingMessage, type Server, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** What the proxy does to the next matching requests. */
+/** A failure the proxy injects into the next matching requests. */
 export type Fault =
   /**
-   * Answers 400 ProvisionedThroughputExceededException, as DynamoDB does when throttling, after
+   * Returns 400 ProvisionedThroughputExceededException, as DynamoDB does when throttling, after
    * letting the first `after` matching requests through.
    */
   | { kind: 'throttle'; operation: string; times: number; after?: number }
   /**
    * Forwards only the first half of a BatchGetItem's keys (at least one is held back) and returns
    * the rest as UnprocessedKeys, as DynamoDB does when a partition is busy. With a single key,
-   * nothing is forwarded and the answer holds no items.
+   * nothing is forwarded and the response contains no items.
    */
   | { kind: 'unprocessed'; operation: 'BatchGetItem'; times: number };
 
@@ -23,7 +23,7 @@ export interface FaultyDynamo {
   clear(): void;
   /** Requests seen so far, by operation (`PutItem`, `Query`, ...), faulted ones included. */
   counts: Record<string, number>;
-  /** Requests answered with an injected fault, by operation. */
+  /** Requests that got an injected fault, by operation. */
   faulted: Record<string, number>;
   /**
    * Capacity units dynalite reported, when started with `measureCapacity`. Failed conditional

@@ -1,13 +1,13 @@
 import type { Site } from '../../../core/src/index';
 
-/** What each notification says; every text names the room, sensor or device and the value. */
+/** Texts of each notification. Every text names the room, sensor or device and the value. */
 export interface MessageTexts {
   /** Left out for a monitor that alerts through no-data only. */
   alert?: string;
   warning?: string;
   recovery: string;
   noData?: string;
-  /** What to check first, appended to every section but recovery. */
+  /** The first thing to check, appended to every section but recovery. */
   runbook: string;
 }
 
@@ -19,7 +19,7 @@ export function slackHandle(channel: string): string {
 /**
  * Builds a monitor message with `is_alert`, `is_warning`, `is_recovery` and `is_no_data`
  * sections: critical and no-data go to the critical channel, warnings to the warning channel,
- * and recoveries to both so whoever was told hears that it is over.
+ * and recoveries to both so everyone who was alerted learns that it is over.
  */
 export function buildMessage(site: Site, texts: MessageTexts): string {
   const critical = slackHandle(site.slack.critical);

@@ -87,7 +87,7 @@ export class FakeDatadog {
     this.failures.push({ method, path, status, remaining: count, afterEffect: false });
   }
 
-  /** Makes the next `count` matching requests take effect and then answer `status`. */
+  /** Makes the next `count` matching requests take effect and then return `status`. */
   failNextAfterEffect(method: string, path: RegExp, status: number, count = 1): void {
     this.failures.push({ method, path, status, remaining: count, afterEffect: true });
   }
